@@ -1,0 +1,39 @@
+// Builds the CLI into one esbuild bundle (plus lazily loaded chunks) under dist/,
+// and the test stand-in server into build/ for scripts that run it as a process.
+import { build } from 'esbuild';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20.18',
+  format: 'esm',
+  sourcemap: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  // The keyring's native module is loaded at run time from node_modules.
+  external: ['@napi-rs/keyring', '@napi-rs/keyring-*'],
+  banner: {
+    // Some bundled CommonJS dependencies call require(); give them one.
+    js: "import { createRequire as __zaCreateRequire } from 'node:module'; const require = __zaCreateRequire(import.meta.url);",
+  },
+};
+
+await build({
+  ...common,
+  entryPoints: { cli: 'src/cli.ts' },
+  outdir: 'dist',
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  define: { __ZENML_API_VERSION__: JSON.stringify(pkg.version) },
+  minifySyntax: true,
+  minifyWhitespace: false,
+});
+
+// The stand-in server, for the demo and the benchmarks (not shipped).
+if (existsSync(new URL('../test/support/standin/main.ts', import.meta.url))) {
+  await build({ ...common, entryPoints: { standin: 'test/support/standin/main.ts' }, outdir: 'build' });
+}

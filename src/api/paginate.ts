@@ -1,0 +1,65 @@
+/**
+ * Fetches the pages of a ZenML `Page` list concurrently while handing their items over in order.
+ * At most `concurrency` pages are in flight or waiting, so memory does not grow with the list.
+ */
+import { CliError } from '../errors.js';
+
+export interface PageLike {
+  index: number;
+  total_pages: number;
+  total?: number;
+  items: unknown[];
+}
+
+export function isPage(v: unknown): v is PageLike {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  const o = v as Record<string, unknown>;
+  return Array.isArray(o.items) && typeof o.total_pages === 'number' && typeof o.index === 'number';
+}
+
+/** A page that failed after retries; keeps the cause's exit code and says which page. */
+export class PageError extends CliError {
+  readonly exitCode;
+  constructor(page: number, total: number, cause: unknown) {
+    const inner = cause instanceof Error ? cause.message : String(cause);
+    super(`page ${page} of ${total} failed: ${inner}`, { cause });
+    this.exitCode = cause instanceof CliError ? cause.exitCode : 1;
+  }
+}
+
+export interface PaginateOptions {
+  first: PageLike;
+  fetchPage: (page: number) => Promise<PageLike>;
+  concurrency: number;
+  onItems: (items: unknown[], page: number) => Promise<void> | void;
+  onProgress?: (pagesDone: number, totalPages: number) => void;
+}
+
+export async function paginate(o: PaginateOptions): Promise<void> {
+  const total = Math.max(1, o.first.total_pages);
+  await o.onItems(o.first.items, o.first.index);
+  o.onProgress?.(1, total);
+  const inflight = new Map<number, Promise<PageLike>>();
+  let nextToStart = o.first.index + 1;
+  const startMore = () => {
+    while (nextToStart <= total && inflight.size < o.concurrency) {
+      const n = nextToStart++;
+      const p = o.fetchPage(n);
+      p.catch(() => undefined); // observed below, in order
+      inflight.set(n, p);
+    }
+  };
+  for (let n = o.first.index + 1; n <= total; n++) {
+    startMore();
+    let page: PageLike;
+    try {
+      page = await inflight.get(n)!;
+    } catch (e) {
+      throw new PageError(n, total, e);
+    }
+    inflight.delete(n);
+    if (!isPage(page)) throw new PageError(n, total, new Error('the answer is not a ZenML Page'));
+    await o.onItems(page.items, n);
+    o.onProgress?.(n, total);
+  }
+}

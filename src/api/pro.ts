@@ -1,0 +1,75 @@
+/** Typed calls of the ZenML Pro management API (docs/zenml-api.md §8). */
+import { NetworkError } from '../errors.js';
+import type { HttpClient } from './http.js';
+import { form, type LoginResponse } from './zenml.js';
+
+export interface ProUser {
+  id: string;
+  name?: string | null;
+  username?: string | null;
+  email?: string | null;
+  is_service_account?: boolean;
+  organization_id?: string | null;
+  [k: string]: unknown;
+}
+
+export interface ProWorkspace {
+  id: string;
+  name: string;
+  status?: string;
+  organization?: { id: string; name: string } | null;
+  zenml_service?: { status?: { server_url?: string | null; version?: string | null } | null } | null;
+  [k: string]: unknown;
+}
+
+export interface ProOrganization {
+  id: string;
+  name: string;
+  [k: string]: unknown;
+}
+
+function bad(what: string): never {
+  throw new NetworkError(`the ZenML Pro API answered ${what} with JSON of an unexpected shape`);
+}
+
+export class ProApi {
+  constructor(readonly http: HttpClient) {}
+
+  async login(apiKey: string): Promise<LoginResponse> {
+    const res = await this.http.request({
+      method: 'POST',
+      path: '/auth/login',
+      body: form({ password: apiKey }),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${apiKey}` },
+      auth: false,
+      renewOn401: false,
+    });
+    const v = res.json<LoginResponse>();
+    if (!v || typeof v.access_token !== 'string') bad('/auth/login');
+    return v;
+  }
+
+  async me(): Promise<ProUser> {
+    const v = (await this.http.request({ path: '/users/me' })).json<ProUser>();
+    if (!v || typeof v !== 'object' || typeof v.id !== 'string') bad('/users/me');
+    return v;
+  }
+
+  async organizations(): Promise<ProOrganization[]> {
+    const v = (await this.http.request({ path: '/organizations', query: { limit: 100 } })).json<unknown>();
+    if (!Array.isArray(v)) bad('/organizations');
+    return v as ProOrganization[];
+  }
+
+  async workspaces(query: Record<string, string | undefined> = {}): Promise<ProWorkspace[]> {
+    const v = (await this.http.request({ path: '/workspaces', query: { limit: 100, ...query } })).json<unknown>();
+    if (!Array.isArray(v)) bad('/workspaces');
+    return v as ProWorkspace[];
+  }
+
+  async workspace(id: string): Promise<ProWorkspace> {
+    const v = (await this.http.request({ path: `/workspaces/${encodeURIComponent(id)}` })).json<ProWorkspace>();
+    if (!v || typeof v.id !== 'string') bad('/workspaces/{id}');
+    return v;
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * Typed calls of the ZenML server API (docs/zenml-api.md §2-§3), over the HTTP pipeline.
+ */
+import { NetworkError } from '../errors.js';
+import type { HttpClient, HttpResponse } from './http.js';
+
+export interface ServerInfo {
+  id: string;
+  version: string;
+  auth_scheme?: string;
+  deployment_type?: string;
+  server_url?: string;
+  dashboard_url?: string;
+  pro_api_url?: string | null;
+  [k: string]: unknown;
+}
+
+export interface LoginResponse {
+  access_token: string;
+  token_type?: string;
+  expires_in?: number | null;
+  device_id?: string | null;
+  [k: string]: unknown;
+}
+
+export interface Entity {
+  id: string;
+  name: string;
+  body?: Record<string, unknown> | null;
+  metadata?: Record<string, unknown> | null;
+  [k: string]: unknown;
+}
+
+export interface Page<T = Entity> {
+  index: number;
+  max_size: number;
+  total_pages: number;
+  total: number;
+  items: T[];
+}
+
+export interface DeviceAuthorization {
+  device_code: string;
+  user_code: string;
+  verification_uri: string;
+  verification_uri_complete?: string | null;
+  expires_in: number;
+  interval?: number | null;
+}
+
+export const API = '/api/v1';
+export const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+
+function expectObject<T>(res: HttpResponse, what: string, check: (v: Record<string, unknown>) => boolean): T {
+  const v = res.json<unknown>();
+  if (v === null || typeof v !== 'object' || Array.isArray(v) || !check(v as Record<string, unknown>)) {
+    throw new NetworkError(`${new URL(res.url).host} answered ${what} with JSON that is not what a ZenML server sends`, {
+      hint: 'Is this the URL of a ZenML server?',
+    });
+  }
+  return v as T;
+}
+
+export const form = (fields: Record<string, string | undefined>) =>
+  new URLSearchParams(Object.entries(fields).filter((e): e is [string, string] => e[1] !== undefined)).toString();
+
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+
+export class ZenmlApi {
+  constructor(readonly http: HttpClient) {}
+
+  async info(): Promise<ServerInfo> {
+    const res = await this.http.request({ path: `${API}/info`, auth: false });
+    return expectObject<ServerInfo>(res, '/api/v1/info', (v) => typeof v.id === 'string' && typeof v.version === 'string');
+  }
+
+  /** POST /api/v1/login with a form; never sends the stored bearer token. */
+  async login(fields: Record<string, string | undefined>, headers: Record<string, string> = {}): Promise<LoginResponse> {
+    const res = await this.http.request({
+      method: 'POST',
+      path: `${API}/login`,
+      body: form(fields),
+      headers: { ...FORM, ...headers },
+      auth: false,
+      renewOn401: false,
+    });
+    return expectObject<LoginResponse>(res, 'the login', (v) => typeof v.access_token === 'string' && v.access_token !== '');
+  }
+
+  loginWithApiKey(apiKey: string): Promise<LoginResponse> {
+    return this.login({ grant_type: 'zenml-api-key', password: apiKey });
+  }
+
+  loginWithPassword(username: string, password: string): Promise<LoginResponse> {
+    return this.login({ grant_type: 'password', username, password });
+  }
+
+  loginExternal(proToken: string): Promise<LoginResponse> {
+    return this.login({ grant_type: 'zenml-external' }, { authorization: `Bearer ${proToken}` });
+  }
+
+  async currentUser(): Promise<Entity> {
+    const res = await this.http.request({ path: `${API}/current-user` });
+    return expectObject<Entity>(res, '/api/v1/current-user', (v) => typeof v.id === 'string');
+  }
+
+  /** Mints a token through /api/v1/api_token with the parameters this server version takes. */
+  async apiToken(expiresInSeconds: number, serverVersion: string): Promise<string> {
+    const query: Record<string, string> = isOldServer(serverVersion)
+      ? { expires_minutes: String(Math.max(1, Math.ceil(expiresInSeconds / 60))) }
+      : { token_type: 'generic', expires_in: String(expiresInSeconds) };
+    const res = await this.http.request({ path: `${API}/api_token`, query });
+    const v = res.json<unknown>();
+    if (typeof v !== 'string' || v === '') throw new NetworkError('the server answered /api/v1/api_token with something that is not a token');
+    return v;
+  }
+
+  async deviceAuthorization(clientId: string): Promise<DeviceAuthorization> {
+    const res = await this.http.request({
+      method: 'POST',
+      path: `${API}/device_authorization`,
+      body: form({ client_id: clientId }),
+      headers: FORM,
+      auth: false,
+    });
+    return expectObject<DeviceAuthorization>(res, 'the device authorization', (v) => typeof v.device_code === 'string' && typeof v.user_code === 'string');
+  }
+
+  /** One poll of the device grant; returns the raw response (400s carry RFC 8628 errors). */
+  pollDevice(clientId: string, deviceCode: string): Promise<HttpResponse> {
+    return this.http.request({
+      method: 'POST',
+      path: `${API}/login`,
+      body: form({ grant_type: DEVICE_GRANT, client_id: clientId, device_code: deviceCode }),
+      headers: FORM,
+      auth: false,
+      renewOn401: false,
+      allowErrorStatus: true,
+    });
+  }
+}
+
+/** 0.58-era servers (< 0.70) take the old /api_token parameters. */
+export function isOldServer(version: string): boolean {
+  const m = /^(\d+)\.(\d+)/.exec(version);
+  if (!m) return false;
+  const major = Number(m[1]);
+  const minor = Number(m[2]);
+  return major === 0 && minor < 70;
+}

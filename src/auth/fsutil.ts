@@ -1,0 +1,81 @@
+/** Small file helpers for the config folder: private modes, atomic writes, strict JSON reads. */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { StoreError } from '../errors.js';
+
+/** Creates the folder (and parents) with mode 0700; tightens an existing one that is wider. */
+export function ensurePrivateDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const st = statSync(dir);
+    if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) chmodSync(dir, 0o700);
+  } catch (e) {
+    throw new StoreError(`cannot create the config folder ${dir}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+}
+
+/**
+ * Writes a file atomically: a temp file beside it (mode 0600), fsync, rename over the target,
+ * fsync the folder. Readers see the old content or the new, never a mix.
+ */
+export function writeFileAtomic(path: string, data: string, mode = 0o600): void {
+  const dir = dirname(path);
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, 'wx', mode);
+    writeSync(fd, data);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, path);
+  } catch (e) {
+    if (fd !== undefined) closeSync(fd);
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* already gone */
+    }
+    throw new StoreError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  try {
+    const dfd = openSync(dir, 'r');
+    try {
+      fsyncSync(dfd);
+    } finally {
+      closeSync(dfd);
+    }
+  } catch {
+    /* some platforms cannot fsync a folder; the rename is still atomic */
+  }
+}
+
+/**
+ * Reads a JSON object file. Missing → undefined. Anything that is not a JSON object → a StoreError
+ * naming the file; the file is left as it is.
+ */
+export function readJsonObject(path: string): Record<string, unknown> | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    throw new StoreError(`cannot read ${path}: ${code ?? String(e)}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw corrupted(path, 'it is not valid JSON');
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw corrupted(path, 'it is not a JSON object');
+  return value as Record<string, unknown>;
+}
+
+export function corrupted(path: string, why: string): StoreError {
+  return new StoreError(`${path} is corrupted (${why}); it was left untouched`, {
+    hint: `Fix or move the file away, then run the command again.`,
+  });
+}

@@ -1,0 +1,82 @@
+/**
+ * Profiles: the non-secret settings in config.json. Secrets live in the credential store, never here.
+ */
+import { join } from 'node:path';
+import { UsageError } from '../errors.js';
+import { corrupted, ensurePrivateDir, readJsonObject, writeFileAtomic } from './fsutil.js';
+import { withLock } from './lock.js';
+import { CONFIG_FILE, STORE_LOCK } from './paths.js';
+
+export type CredentialKind = 'api-key' | 'password' | 'token' | 'device' | 'pro-external';
+export type ProCredentialKind = 'pro-token' | 'pro-api-key';
+export type StorageKind = 'keychain' | 'file';
+
+export interface StoredProfile {
+  /** Normalised server URL; absent on a Pro-only profile. */
+  server?: string;
+  /** Pro management API URL (default https://cloudapi.zenml.io). */
+  proApiUrl?: string;
+  /** PEM CA bundle path for this server. */
+  caCert?: string;
+  /** false = do not verify TLS certificates. */
+  verifySsl?: boolean;
+  /** How the server credentials were obtained. */
+  auth?: CredentialKind;
+  /** For the password grant. */
+  username?: string;
+  /** The Pro credentials, if any. */
+  proAuth?: ProCredentialKind;
+  /** Where this profile's secrets are. */
+  storage?: StorageKind;
+  /** Known after login. */
+  serverVersion?: string;
+  serverId?: string;
+  user?: { id: string; name: string; serviceAccount: boolean };
+  proWorkspace?: { id: string; name: string };
+  updatedAt?: string;
+}
+
+export interface ConfigData {
+  version: 1;
+  current?: string;
+  profiles: Record<string, StoredProfile>;
+}
+
+export const DEFAULT_PRO_API_URL = 'https://cloudapi.zenml.io';
+const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+export function validateProfileName(name: string): string {
+  if (!NAME_RE.test(name) || name.includes('..')) {
+    throw new UsageError(`invalid profile name ${JSON.stringify(name.slice(0, 80))}: use letters, digits, '.', '_' and '-' (up to 64, starting with a letter or digit)`);
+  }
+  return name;
+}
+
+export class ProfileConfig {
+  readonly dir: string;
+  readonly path: string;
+  constructor(dir: string) {
+    this.dir = dir;
+    this.path = join(dir, CONFIG_FILE);
+  }
+
+  read(): ConfigData {
+    const raw = readJsonObject(this.path);
+    if (!raw) return { version: 1, profiles: {} };
+    const profiles = raw.profiles ?? {};
+    if (typeof profiles !== 'object' || profiles === null || Array.isArray(profiles)) throw corrupted(this.path, '"profiles" is not an object');
+    if (raw.current !== undefined && typeof raw.current !== 'string') throw corrupted(this.path, '"current" is not a string');
+    return { version: 1, current: raw.current as string | undefined, profiles: profiles as Record<string, StoredProfile> };
+  }
+
+  /** Read-modify-write under the store lock; the write is atomic. */
+  async update<T>(fn: (data: ConfigData) => T): Promise<T> {
+    ensurePrivateDir(this.dir);
+    return withLock(join(this.dir, STORE_LOCK), () => {
+      const data = this.read();
+      const result = fn(data);
+      writeFileAtomic(this.path, `${JSON.stringify(data, null, 2)}\n`);
+      return result;
+    });
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * The file fallback: credentials.json (mode 0600) in the config folder, one key per secret.
+ * Chosen on purpose (--insecure-storage, ZENML_API_STORE=file) or when no keychain answers.
+ */
+import { join } from 'node:path';
+import { corrupted, ensurePrivateDir, readJsonObject, writeFileAtomic } from '../fsutil.js';
+import { withLock } from '../lock.js';
+import { CREDENTIALS_FILE, STORE_LOCK } from '../paths.js';
+import type { SecretBackend } from './backend.js';
+
+export class FileBackend implements SecretBackend {
+  readonly kind = 'file' as const;
+  readonly location: string;
+  private readonly dir: string;
+
+  constructor(dir: string) {
+    this.dir = dir;
+    this.location = join(dir, CREDENTIALS_FILE);
+  }
+
+  private readAll(): Record<string, string> {
+    const raw = readJsonObject(this.location);
+    if (!raw) return {};
+    const secrets = raw.secrets ?? {};
+    if (typeof secrets !== 'object' || secrets === null || Array.isArray(secrets)) throw corrupted(this.location, '"secrets" is not an object');
+    return secrets as Record<string, string>;
+  }
+
+  private async modify(fn: (s: Record<string, string>) => boolean): Promise<boolean> {
+    ensurePrivateDir(this.dir);
+    return withLock(join(this.dir, STORE_LOCK), () => {
+      const secrets = this.readAll();
+      const changed = fn(secrets);
+      if (changed) writeFileAtomic(this.location, `${JSON.stringify({ version: 1, secrets }, null, 2)}\n`);
+      return changed;
+    });
+  }
+
+  async get(account: string): Promise<string | null> {
+    const v = this.readAll()[account];
+    return typeof v === 'string' ? v : null;
+  }
+
+  async set(account: string, value: string): Promise<void> {
+    await this.modify((s) => {
+      s[account] = value;
+      return true;
+    });
+  }
+
+  async delete(account: string): Promise<boolean> {
+    return this.modify((s) => {
+      if (!(account in s)) return false;
+      delete s[account];
+      return true;
+    });
+  }
+
+  /** Several changes in one locked write. */
+  async apply(changes: Record<string, string | null>): Promise<void> {
+    await this.modify((s) => {
+      for (const [k, v] of Object.entries(changes)) {
+        if (v === null) delete s[k];
+        else s[k] = v;
+      }
+      return true;
+    });
+  }
+}

@@ -1,0 +1,32 @@
+import { UsageError } from '../errors.js';
+
+/**
+ * Normalises a server URL: scheme required (http or https), no credentials, query or fragment;
+ * trailing slashes and a trailing `/api/v1` removed. A root path prefix is kept.
+ */
+export function normalizeServerUrl(input: string, what = 'server URL'): string {
+  const raw = input.trim();
+  if (raw === '') throw new UsageError(`the ${what} is empty`);
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
+    throw new UsageError(`the ${what} needs a scheme: did you mean https://${raw.replace(/^\/+/, '')} ?`);
+  }
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new UsageError(`not a valid ${what}: ${raw}`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UsageError(`the ${what} must use http or https, not ${u.protocol.replace(':', '')}`);
+  if (u.username || u.password) throw new UsageError(`the ${what} must not contain a user name or password`);
+  if (u.search || u.hash) throw new UsageError(`the ${what} must not contain a query or fragment`);
+  if (!u.hostname) throw new UsageError(`the ${what} has no host`);
+  let path = u.pathname.replace(/\/+$/, '');
+  path = path.replace(/\/api\/v1$/, '').replace(/\/+$/, '');
+  return `${u.protocol}//${u.host}${path}`;
+}
+
+/** True for 127.0.0.0/8, ::1 and localhost. */
+export function isLoopbackUrl(url: string): boolean {
+  const h = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}

@@ -1,0 +1,211 @@
+import { readFile, stat } from 'node:fs/promises';
+import type { HttpClient, HttpResponse } from '../../api/http.js';
+import { apiErrorFrom } from '../../api/http.js';
+import { isPage, paginate, type PageLike } from '../../api/paginate.js';
+import { UsageError } from '../../errors.js';
+import { colorizeJson } from '../../output/json.js';
+import { readStdin } from '../../output/prompt.js';
+import type { CommonOptions, Ctx } from '../context.js';
+import { apiPath, buildFields, flattenFields, parseHeader, splitKeyValue, type FileReader } from './fields.js';
+
+interface Options extends CommonOptions {
+  method?: string;
+  query?: string[];
+  field?: string[];
+  typedField?: string[];
+  input?: string;
+  header?: string[];
+  form?: boolean;
+  include?: boolean;
+  silent?: boolean;
+  paginate?: boolean;
+  concurrency?: string;
+  jsonl?: boolean;
+  pro?: boolean;
+}
+
+const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
+
+function fileReader(ctx: Ctx): FileReader {
+  let stdinUsed = false;
+  return {
+    async readFile(path: string) {
+      try {
+        const st = await stat(path);
+        if (st.isDirectory()) throw new UsageError(`@${path} is a directory, not a file`);
+        return await readFile(path, 'utf8');
+      } catch (e) {
+        if (e instanceof UsageError) throw e;
+        throw new UsageError(`cannot read @${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+      }
+    },
+    async readStdin() {
+      if (stdinUsed) throw new UsageError('stdin can be read only once (@- or --input -)');
+      stdinUsed = true;
+      return readStdin(ctx.io, 'the field value');
+    },
+  };
+}
+
+async function readInput(path: string, ctx: Ctx): Promise<Buffer> {
+  if (path === '-') {
+    const chunks: Buffer[] = [];
+    for await (const c of ctx.io.stdin as AsyncIterable<Buffer | string>) chunks.push(typeof c === 'string' ? Buffer.from(c) : c);
+    return Buffer.concat(chunks);
+  }
+  try {
+    const st = await stat(path);
+    if (st.isDirectory()) throw new UsageError(`--input ${path} is a directory, not a file`);
+    return await readFile(path);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`cannot read --input ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+}
+
+function headerBlock(res: HttpResponse): string {
+  const lines = [`HTTP/1.1 ${res.status}`];
+  for (const [k, v] of Object.entries(res.headers)) {
+    if (v === undefined) continue;
+    for (const one of Array.isArray(v) ? v : [v]) lines.push(`${k}: ${k === 'set-cookie' ? one.replace(/=([^;]*)/, '=[redacted]') : one}`);
+  }
+  return `${lines.join('\n')}\n\n`;
+}
+
+/** Writes, waiting for the stream to drain when it is full (keeps --paginate's memory flat). */
+function write(ctx: Ctx, chunk: string | Buffer): Promise<void> | void {
+  const ok = ctx.io.stdout.write(chunk);
+  if (!ok) return new Promise((resolve) => ctx.io.stdout.once('drain', () => resolve()));
+}
+
+function isJsonResponse(res: HttpResponse): boolean {
+  const ct = res.headers['content-type'];
+  return /\bjson\b/i.test(Array.isArray(ct) ? (ct[0] ?? '') : (ct ?? ''));
+}
+
+function printBody(ctx: Ctx, res: HttpResponse): Promise<void> | void {
+  if (res.body.length === 0) return;
+  if (ctx.io.stdoutIsTTY && isJsonResponse(res)) {
+    try {
+      const v = JSON.parse(res.text()) as unknown;
+      return write(ctx, `${ctx.io.color ? colorizeJson(v) : JSON.stringify(v, null, 2)}\n`);
+    } catch {
+      /* not JSON after all: print it as it came */
+    }
+  }
+  return write(ctx, res.body);
+}
+
+export async function run(args: string[], opts: Options, ctx: Ctx): Promise<void> {
+  let method: string | undefined = opts.method?.toUpperCase();
+  let path: string;
+  if (args.length >= 2) {
+    const m = args[0]!.toUpperCase();
+    if (!METHODS.has(m)) throw new UsageError(`unknown HTTP method ${JSON.stringify(args[0]!.slice(0, 20))}`);
+    if (method && method !== m) throw new UsageError(`two methods given: ${m} and -X ${method}`);
+    method = m;
+    path = args[1]!;
+  } else path = args[0] ?? '';
+  if (method && !METHODS.has(method)) throw new UsageError(`unknown HTTP method ${JSON.stringify(method.slice(0, 20))}`);
+  if (opts.jsonl && !opts.paginate) throw new UsageError('--jsonl goes with --paginate');
+  let concurrency = 4;
+  if (opts.concurrency !== undefined) {
+    concurrency = Number(opts.concurrency);
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32) throw new UsageError('--concurrency must be a whole number from 1 to 32');
+  }
+  const query: Array<[string, string]> = (opts.query ?? []).map((q) => splitKeyValue(q, '-q/--query'));
+  const headers: Record<string, string> = {};
+  for (const h of opts.header ?? []) {
+    const [k, v] = parseHeader(h);
+    headers[k.toLowerCase()] = v;
+  }
+  const hasFields = (opts.field?.length ?? 0) + (opts.typedField?.length ?? 0) > 0;
+  if (hasFields && opts.input !== undefined) throw new UsageError('use fields (-f/-F) or --input, not both');
+  const fields = hasFields ? await buildFields(opts.field ?? [], opts.typedField ?? [], fileReader(ctx)) : undefined;
+  method ??= hasFields || opts.input !== undefined ? 'POST' : 'GET';
+  let body: string | Uint8Array | undefined;
+  if (opts.input !== undefined) body = await readInput(opts.input, ctx);
+  else if (fields) {
+    if (method === 'GET' || method === 'HEAD') query.push(...flattenFields(fields));
+    else if (opts.form) {
+      body = new URLSearchParams(flattenFields(fields)).toString();
+      headers['content-type'] ??= 'application/x-www-form-urlencoded';
+    } else {
+      body = JSON.stringify(fields);
+      headers['content-type'] ??= 'application/json';
+    }
+  }
+  if (body !== undefined && headers['content-type'] === undefined) headers['content-type'] = opts.form ? 'application/x-www-form-urlencoded' : 'application/json';
+  if (opts.paginate && method !== 'GET') throw new UsageError('--paginate works with GET requests only');
+
+  const { client } = await openClient(opts, ctx);
+  try {
+    const target = opts.pro ? path : apiPath(path);
+    client.resolve(target); // refuses other origins before anything is sent
+    const res = await client.request({ method, path: target, query, headers, ...(body !== undefined ? { body } : {}), allowErrorStatus: true });
+    if (opts.paginate && res.status < 400) return await runPaginate(ctx, client, target, query, headers, res, concurrency, opts);
+    if (opts.include && !opts.silent) await write(ctx, headerBlock(res));
+    if (!opts.silent || res.status >= 400) await printBody(ctx, res);
+    if (res.status >= 400) throw apiErrorFrom(res.status, res.error!, res.text());
+  } finally {
+    await client.close();
+  }
+}
+
+async function openClient(opts: Options, ctx: Ctx): Promise<{ client: HttpClient }> {
+  if (opts.pro) {
+    const { connectPro } = await import('../pro/session.js');
+    return connectPro(ctx, opts);
+  }
+  const { connect } = await import('../session.js');
+  return connect(ctx, opts);
+}
+
+async function runPaginate(
+  ctx: Ctx,
+  client: HttpClient,
+  path: string,
+  query: Array<[string, string]>,
+  headers: Record<string, string>,
+  first: HttpResponse,
+  concurrency: number,
+  opts: Options,
+): Promise<void> {
+  const value = first.json<unknown>();
+  if (!isPage(value)) {
+    ctx.warn('note: the response is not a ZenML Page; printing it as it is');
+    await printBody(ctx, first);
+    return;
+  }
+  const baseQuery = query.filter(([k]) => k !== 'page');
+  const pretty = ctx.io.stdoutIsTTY;
+  const fmt = (item: unknown) => (pretty ? (ctx.io.color ? colorizeJson(item) : JSON.stringify(item, null, 2)) : JSON.stringify(item));
+  let count = 0;
+  const progress = ctx.io.stderrIsTTY && !opts.silent;
+  if (!opts.jsonl && !opts.silent) await write(ctx, '[');
+  await paginate({
+    first: value,
+    concurrency,
+    fetchPage: async (n) => {
+      const r = await client.request({ path, query: [...baseQuery, ['page', String(n)]], headers });
+      const v = r.json<unknown>();
+      return v as PageLike;
+    },
+    onItems: async (items) => {
+      if (opts.silent) return;
+      let chunk = '';
+      for (const item of items) {
+        if (opts.jsonl) chunk += `${JSON.stringify(item)}\n`;
+        else chunk += `${count > 0 ? ',' : ''}${pretty ? '\n' : ''}${fmt(item)}`;
+        count += 1;
+      }
+      if (chunk) await write(ctx, chunk);
+    },
+    onProgress: progress ? (done, total) => ctx.io.stderr.write(`\r${done}/${total} pages, ${count} items`) : undefined,
+  }).catch((e) => {
+    if (progress) ctx.io.stderr.write('\n');
+    throw e;
+  });
+  if (progress) ctx.io.stderr.write('\n');
+  if (!opts.jsonl && !opts.silent) await write(ctx, pretty && count ? '\n]\n' : ']\n');
+}

@@ -1,0 +1,145 @@
+import { envServerCredentials } from '../../auth/env.js';
+import { performLogin, type LoginMethod } from '../../auth/login.js';
+import { validateProfileName, type ConfigData } from '../../auth/profiles.js';
+import { unknownProfile } from '../../auth/resolve.js';
+import { formatWhen } from '../../auth/tokens.js';
+import { isLoopbackUrl, normalizeServerUrl } from '../../auth/url.js';
+import { AuthError, UsageError } from '../../errors.js';
+import { printJson } from '../../output/json.js';
+import { promptHidden, readSecretFromStdin } from '../../output/prompt.js';
+import type { CommonOptions, Ctx } from '../context.js';
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+interface Options extends CommonOptions {
+  apiKey?: string | boolean;
+  token?: string | boolean;
+  username?: string;
+  passwordStdin?: boolean;
+  web?: boolean;
+  caCert?: string;
+  insecureStorage?: boolean;
+  allowInsecureHttp?: boolean;
+  switch?: boolean;
+}
+
+/** Picks the profile name: --profile, else the profile already on this server, else "default" or the host. */
+function pickProfile(config: ConfigData, server: string | undefined, flag: string | undefined, fromEnv: string | undefined): string {
+  if (flag !== undefined) return validateProfileName(flag);
+  if (server) {
+    const same = Object.entries(config.profiles).find(([, p]) => p.server === server);
+    if (same) return same[0];
+    if (!config.profiles.default) return 'default';
+    return validateProfileName(new URL(server).host.replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 64) || 'server');
+  }
+  const name = fromEnv ?? config.current;
+  if (!name) throw new UsageError('which server? Give its URL: `zenml-api login https://zenml.example.com --api-key -`');
+  if (!config.profiles[name]) throw unknownProfile(name, config);
+  return name;
+}
+
+async function readSecret(ctx: Ctx, value: string | boolean, what: string, flag: string): Promise<string> {
+  if (value === '-') return readSecretFromStdin(ctx.io, what);
+  if (value === true) {
+    if (!ctx.io.stdinIsTTY) return readSecretFromStdin(ctx.io, what);
+    const v = (await promptHidden(ctx.io, what)).trim();
+    if (v === '') throw new UsageError(`no ${what} given`);
+    return v;
+  }
+  throw new UsageError(`do not put the ${what} on the command line (it ends up in shell history and process lists): use \`${flag} -\` to read it from stdin, or \`${flag}\` alone for a hidden prompt`);
+}
+
+export async function run(args: string[], opts: Options, ctx: Ctx): Promise<void> {
+  const methods = [opts.apiKey !== undefined, opts.token !== undefined, opts.username !== undefined, opts.web === true].filter(Boolean).length;
+  if (methods > 1) throw new UsageError('choose one of --api-key, --token, --username and --web');
+  if (opts.passwordStdin && opts.username === undefined) throw new UsageError('--password-stdin needs --username');
+  const store = ctx.store();
+  const config = store.profiles.read();
+  const server = args[0] !== undefined ? normalizeServerUrl(args[0]) : undefined;
+  const profile = pickProfile(config, server, opts.profile, args[0] === undefined ? ctx.env.ZENML_API_PROFILE : undefined);
+  const existing = config.profiles[profile];
+  const target = server ?? existing?.server;
+  if (!target) throw new UsageError(`profile "${profile}" has no server yet: give its URL`);
+  if (target.startsWith('http://') && !isLoopbackUrl(target) && !opts.allowInsecureHttp) {
+    throw new UsageError(`refusing to send credentials over plain http to ${new URL(target).host}: use https, or pass --allow-insecure-http if you really mean it`);
+  }
+  let caCert: string | undefined;
+  if (opts.caCert !== undefined) {
+    caCert = resolve(opts.caCert);
+    if (!existsSync(caCert) || !statSync(caCert).isFile()) throw new UsageError(`--ca-cert: no such file: ${opts.caCert}`);
+  }
+  if (ctx.env.ZENML_API_STORE && !/^(auto|keychain|file)$/i.test(ctx.env.ZENML_API_STORE)) store.preference();
+
+  let method: LoginMethod;
+  const secrets = ctx.net(opts).secrets!;
+  if (opts.apiKey !== undefined) {
+    const apiKey = await readSecret(ctx, opts.apiKey, 'API key', '--api-key');
+    secrets.push(apiKey);
+    if (apiKey.startsWith('ZENPROKEY_')) {
+      throw new UsageError('that is a ZenML Pro API key (ZENPROKEY_…): it logs in to the Pro management API, not to a workspace server directly', {
+        hint: 'Use `zenml-api pro login --api-key -`, then `zenml-api login --pro-workspace NAME`.',
+      });
+    }
+    if (!apiKey.startsWith('ZENKEY_')) ctx.warn('warning: ZenML API keys start with ZENKEY_; trying it anyway');
+    method = { kind: 'api-key', apiKey };
+  } else if (opts.token !== undefined) {
+    const token = await readSecret(ctx, opts.token, 'token', '--token');
+    secrets.push(token);
+    method = { kind: 'token', token };
+  } else if (opts.username !== undefined) {
+    if (opts.username === '') throw new UsageError('--username is empty');
+    let password: string;
+    if (opts.passwordStdin) password = await readSecretFromStdin(ctx.io, 'password', true);
+    else if (ctx.io.stdinIsTTY) password = await promptHidden(ctx.io, `password for ${opts.username}`);
+    else throw new UsageError('no terminal to ask for the password on: pass --password-stdin and the password on stdin');
+    if (password) secrets.push(password);
+    method = { kind: 'password', username: opts.username, password };
+  } else if (opts.web) {
+    method = {
+      kind: 'device',
+      onCode: ({ url, userCode, expiresIn }) => {
+        ctx.warn(`Open this URL in a browser and confirm the code ${userCode}:`);
+        ctx.warn(`  ${url}`);
+        ctx.warn(`Waiting for approval (the code expires in ${Math.round(expiresIn / 60)} min; Ctrl-C to cancel)…`);
+      },
+    };
+  } else {
+    throw new UsageError('how do you want to log in? Pass --api-key, --token, --username or --web (see `zenml-api login --help`)');
+  }
+
+  if (envServerCredentials(ctx.env)) {
+    ctx.warn('note: ZENML_STORE_URL is set: commands without --profile use those environment credentials, not this profile, until it is unset');
+  }
+
+  const result = await performLogin(
+    {
+      profile,
+      server: target,
+      settings: { ...(caCert ? { caCert } : existing?.caCert ? { caCert: existing.caCert } : {}), ...(opts.verifySsl === false ? { verifySsl: false } : {}) },
+      method,
+      forceFile: opts.insecureStorage === true,
+      makeCurrent: opts.switch !== false,
+    },
+    { store, net: ctx.net(opts), now: ctx.now, warn: ctx.warn },
+  );
+  const body = (result.user.body ?? {}) as Record<string, unknown>;
+  const kind = body.is_service_account ? 'service account' : 'user';
+  const expiry = result.token.expiresAt === null ? 'never expires' : `expires ${formatWhen(result.token.expiresAt, ctx.now())}`;
+  if (opts.json) {
+    printJson(ctx.io, {
+      profile: result.profile,
+      server: result.server,
+      server_version: result.info.version,
+      user: { id: result.user.id, name: result.user.name, service_account: Boolean(body.is_service_account) },
+      token_expires_at: result.token.expiresAt === null ? null : new Date(result.token.expiresAt).toISOString(),
+      storage: result.storage,
+    });
+    return;
+  }
+  ctx.warn(`Logged in to ${result.server} (ZenML ${result.info.version}) as ${result.user.name} (${kind}), profile "${result.profile}".`);
+  ctx.warn(`The token ${expiry}${method.kind === 'api-key' || method.kind === 'password' ? ' and is renewed automatically' : ''}; secrets are in ${result.storage === 'keychain' ? 'the OS keychain' : store.file.location}.`);
+  if (method.kind === 'token' && result.token.expiresAt === null) return;
+  if (method.kind === 'token') ctx.warn('A dashboard token cannot be renewed: log in again when it expires.');
+}
+
+export { AuthError };

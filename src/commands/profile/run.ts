@@ -1,0 +1,99 @@
+import type { StoredProfile } from '../../auth/profiles.js';
+import { validateProfileName } from '../../auth/profiles.js';
+import { unknownProfile } from '../../auth/resolve.js';
+import type { SecretName } from '../../auth/store.js';
+import { UsageError } from '../../errors.js';
+import { printJson } from '../../output/json.js';
+import { printRecord, printTable } from '../../output/table.js';
+import type { CommonOptions, Ctx } from '../context.js';
+
+function summary(name: string, p: StoredProfile, current: boolean) {
+  return {
+    name,
+    current,
+    server: p.server ?? null,
+    auth: p.auth ?? null,
+    user: p.user?.name ?? (p.username || null),
+    pro_auth: p.proAuth ?? null,
+    pro_api_url: p.proApiUrl ?? null,
+    storage: p.storage ?? null,
+  };
+}
+
+export async function list(_a: string[], opts: CommonOptions, ctx: Ctx): Promise<void> {
+  const cfg = ctx.store().profiles.read();
+  const rows = Object.entries(cfg.profiles)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([n, p]) => summary(n, p, n === cfg.current));
+  if (opts.json) return printJson(ctx.io, rows);
+  if (rows.length === 0) {
+    ctx.warn('No profiles yet: run `zenml-api login SERVER_URL`.');
+    return;
+  }
+  await printTable(
+    ctx.io,
+    ['', 'PROFILE', 'SERVER', 'AUTH', 'USER', 'STORAGE'],
+    rows.map((r) => [r.current ? '*' : '', r.name, r.server ?? '', r.auth ?? 'logged out', r.user ?? '', r.storage ?? '']),
+  );
+}
+
+export async function use(args: string[], _opts: CommonOptions, ctx: Ctx): Promise<void> {
+  const name = validateProfileName(args[0] ?? '');
+  await ctx.store().profiles.update((cfg) => {
+    if (!cfg.profiles[name]) throw unknownProfile(name, cfg);
+    cfg.current = name;
+  });
+  ctx.warn(`Now using profile "${name}".`);
+}
+
+export async function show(args: string[], opts: CommonOptions, ctx: Ctx): Promise<void> {
+  const store = ctx.store();
+  const cfg = store.profiles.read();
+  const name = args[0] ?? ctx.env.ZENML_API_PROFILE ?? cfg.current;
+  if (!name) throw new UsageError('no current profile: name one');
+  validateProfileName(name);
+  const p = cfg.profiles[name];
+  if (!p) throw unknownProfile(name, cfg);
+  const secrets: Partial<Record<SecretName, boolean>> = {};
+  const names: SecretName[] = ['api-key', 'password', 'access-token', 'pro-token', 'pro-api-key'];
+  for (const n of names) {
+    const v = p.storage ? await store.get(name, p.storage, n) : null;
+    secrets[n] = v !== null;
+  }
+  if (opts.json) {
+    printJson(ctx.io, { ...summary(name, p, name === cfg.current), ca_cert: p.caCert ?? null, verify_ssl: p.verifySsl !== false, server_version: p.serverVersion ?? null, secrets });
+    return;
+  }
+  const present = (b: boolean | undefined) => (b ? 'present' : 'absent');
+  await printRecord(ctx.io, [
+    ['profile', `${name}${name === cfg.current ? ' (current)' : ''}`],
+    ['server', p.server ?? ''],
+    ['server version', p.serverVersion ?? ''],
+    ['auth', p.auth ?? 'logged out'],
+    ['user', p.user ? `${p.user.name}${p.user.serviceAccount ? ' (service account)' : ''}` : (p.username ?? '')],
+    ['storage', p.storage === 'file' ? `file (${store.file.location})` : (p.storage ?? '')],
+    ['CA bundle', p.caCert ?? ''],
+    ['verify TLS', p.verifySsl === false ? 'no' : 'yes'],
+    ['Pro API', p.proApiUrl ?? ''],
+    ['Pro auth', p.proAuth ?? ''],
+    ['API key', present(secrets['api-key'])],
+    ['password', present(secrets.password)],
+    ['access token', present(secrets['access-token'])],
+    ['Pro token', present(secrets['pro-token'])],
+    ['Pro API key', present(secrets['pro-api-key'])],
+  ]);
+}
+
+export async function remove(args: string[], _opts: CommonOptions, ctx: Ctx): Promise<void> {
+  const name = validateProfileName(args[0] ?? '');
+  const store = ctx.store();
+  const cfg = store.profiles.read();
+  const p = cfg.profiles[name];
+  if (!p) throw unknownProfile(name, cfg);
+  await store.removeAll(name, p.storage);
+  await store.profiles.update((c) => {
+    delete c.profiles[name];
+    if (c.current === name) delete c.current;
+  });
+  ctx.warn(`Removed profile "${name}" and its secrets.`);
+}

@@ -1,0 +1,71 @@
+/**
+ * Typed errors. Only src/cli.ts turns them into a message and an exit code.
+ * Messages never contain secrets; they name the fix where there is one.
+ */
+
+export const ExitCode = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  auth: 4,
+  interrupted: 130,
+} as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+export abstract class CliError extends Error {
+  abstract readonly exitCode: ExitCodeValue;
+  /** An optional second line telling the user what to do. */
+  hint?: string;
+  constructor(message: string, options?: { cause?: unknown; hint?: string }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    if (options?.hint) this.hint = options.hint;
+  }
+}
+
+/** Bad flag, bad argument, unreadable input file: exit 2. */
+export class UsageError extends CliError {
+  readonly exitCode = ExitCode.usage;
+}
+
+/** No credentials, expired credentials that cannot be renewed, 401: exit 4. */
+export class AuthError extends CliError {
+  readonly exitCode = ExitCode.auth;
+}
+
+/** The server answered with an HTTP error: exit 1 (4 when it is a 401 that could not be cured). */
+export class ApiError extends CliError {
+  readonly exitCode: ExitCodeValue;
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly errorClass: string | null,
+    readonly body: string,
+    options?: { cause?: unknown; hint?: string },
+  ) {
+    super(message, options);
+    this.exitCode = status === 401 ? ExitCode.auth : ExitCode.failure;
+  }
+}
+
+/** Connection refused, reset, DNS, TLS, timeouts, a body that is not what a ZenML server sends: exit 1. */
+export class NetworkError extends CliError {
+  readonly exitCode = ExitCode.failure;
+}
+
+/** Local state problems: corrupted config, keychain failures, lock timeouts: exit 1. */
+export class StoreError extends CliError {
+  readonly exitCode = ExitCode.failure;
+}
+
+/** Ctrl-C: exit 130. */
+export class InterruptedError extends CliError {
+  readonly exitCode = ExitCode.interrupted;
+  constructor(message = 'interrupted') {
+    super(message);
+  }
+}
+
+export function isCliError(e: unknown): e is CliError {
+  return e instanceof CliError;
+}

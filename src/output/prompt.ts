@@ -1,0 +1,62 @@
+/** Reading secrets: from stdin (scripts) or a hidden prompt on the terminal. */
+import { UsageError } from '../errors.js';
+import type { Io } from './io.js';
+
+/** Reads all of stdin as UTF-8; rejects invalid UTF-8. */
+export async function readStdin(io: Io, what: string, maxBytes = 1 << 20): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of io.stdin as AsyncIterable<Buffer | string>) {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    size += b.length;
+    if (size > maxBytes) throw new UsageError(`${what} on stdin is larger than ${maxBytes} bytes`);
+    chunks.push(b);
+  }
+  const buf = Buffer.concat(chunks);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(buf);
+  } catch {
+    throw new UsageError(`${what} on stdin is not valid UTF-8`);
+  }
+}
+
+/** A secret from stdin: the first line, trimmed. Empty is an error unless allowed. */
+export async function readSecretFromStdin(io: Io, what: string, allowEmpty = false): Promise<string> {
+  if (io.stdinIsTTY) io.stderr.write(`Paste the ${what}, then press Ctrl-D: `);
+  const text = await readStdin(io, `the ${what}`, 64 * 1024);
+  const line = text.split(/\r?\n/)[0]!.trim();
+  if (!allowEmpty && line === '') throw new UsageError(`no ${what} on stdin`);
+  return line;
+}
+
+/** Prompts on the terminal without echo. Needs a terminal on stdin and stderr. */
+export async function promptHidden(io: Io, label: string): Promise<string> {
+  if (!io.stdinIsTTY || !io.stdin.setRawMode) {
+    throw new UsageError(`no terminal to ask for the ${label} on`, { hint: `Pass it on stdin instead (see --help).` });
+  }
+  io.stderr.write(`${label[0]!.toUpperCase()}${label.slice(1)}: `);
+  const stdin = io.stdin;
+  stdin.setRawMode!(true);
+  stdin.resume();
+  return new Promise<string>((resolve, reject) => {
+    let value = '';
+    const done = (err?: Error) => {
+      stdin.removeListener('data', onData);
+      stdin.setRawMode!(false);
+      stdin.pause();
+      io.stderr.write('\n');
+      if (err) reject(err);
+      else resolve(value);
+    };
+    const onData = (data: Buffer | string) => {
+      for (const ch of data.toString('utf8')) {
+        if (ch === '\r' || ch === '\n') return done();
+        if (ch === '\u0003') return done(Object.assign(new Error('interrupted'), { interrupted: true }));
+        if (ch === '\u0004') return done();
+        if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
+        else value += ch;
+      }
+    };
+    stdin.on('data', onData);
+  });
+}
