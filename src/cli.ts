@@ -1,22 +1,14 @@
 /**
- * Entry point: builds the commander program, runs it, and maps typed errors to exit codes.
- * Command files register flags and help only; their work is loaded with import() when they run.
+ * Entry point. Maps typed errors to exit codes and messages (the only place that does), handles
+ * Ctrl-C and a closed stdout, and keeps start-up lean: `--version` and `token` run without
+ * loading commander; everything else goes through the commander program in program.ts.
  */
-import { Command, CommanderError, Option } from 'commander';
-import { ExitCode, isCliError, UsageError } from './errors.js';
-import { makeCtx, type Ctx } from './commands/context.js';
+import { ExitCode, isCliError } from './errors.js';
+import { makeCtx, type CommonOptions, type Ctx } from './commands/context.js';
 import { processIo, type Io } from './output/io.js';
 import { VERSION } from './version.js';
-import { registerCommands } from './commands/index.js';
 import { keychainStuck } from './auth/secrets/keychain.js';
-
-export const EXIT_CODES_HELP = `Exit codes:
-  0    success
-  1    the request or operation failed (HTTP error, network error, local store error)
-  2    usage error (bad flag, bad argument, unreadable input file)
-  4    authentication needed or rejected (no credentials, expired token that cannot be renewed, 401)
-  130  interrupted (Ctrl-C)
-`;
+import { EXIT_CODES_HELP } from './exit-codes.js';
 
 export function formatError(e: unknown, verbose: boolean): string {
   if (isCliError(e)) {
@@ -28,52 +20,39 @@ export function formatError(e: unknown, verbose: boolean): string {
   return `zenml-api: internal error: ${err?.message ?? String(e)} (run with ZENML_API_DEBUG=1 for details)`;
 }
 
-function exitCodeOf(e: unknown): number {
-  if (isCliError(e)) return e.exitCode;
-  return ExitCode.failure;
+/**
+ * The exact argument shapes of the hottest commands, parsed without commander:
+ * `token [--json] [--profile NAME]`. Anything else (help, other flags) returns null.
+ */
+export function fastTokenOptions(args: string[]): CommonOptions | null {
+  if (args[0] !== 'token') return null;
+  const opts: CommonOptions = {};
+  for (let i = 1; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--json' && !opts.json) opts.json = true;
+    else if (a === '--profile' && opts.profile === undefined && i + 1 < args.length && !args[i + 1]!.startsWith('-')) opts.profile = args[++i]!;
+    else if (a.startsWith('--profile=') && opts.profile === undefined && a.length > 10) opts.profile = a.slice(10);
+    else return null;
+  }
+  return opts;
 }
 
-export function buildProgram(ctx: Ctx): Command {
-  const program = new Command('zenml-api');
-  program
-    .description('Log in to ZenML servers and ZenML Pro, keep their credentials in the OS keychain, and call their APIs.')
-    .version(VERSION, '-v, --version', 'print the version')
-    .helpOption('-h, --help', 'show help')
-    .showSuggestionAfterError(true)
-    .configureHelp({ sortSubcommands: false, showGlobalOptions: false })
-    .addHelpCommand('help [command]', 'show help for a command, or `help exit-codes`')
-    .exitOverride()
-    .configureOutput({
-      writeOut: (s) => ctx.io.out(s),
-      writeErr: (s) => ctx.io.stderr.write(s),
-      // Commander's messages become one line: "zenml-api: unknown option '--x' (did you mean --y?)".
-      outputError: () => undefined,
-    });
-  program.addHelpText(
-    'after',
-    `
-Examples:
-  $ zenml-api login https://zenml.example.com --api-key -   < key.txt
-  $ curl -H "Authorization: Bearer $(zenml-api token)" https://zenml.example.com/api/v1/current-user
-  $ zenml-api current-user
-  $ zenml-api call pipelines -q name=contains:train --paginate --jsonl | jq .name
-
-Environment (CI): ZENML_STORE_URL with ZENML_STORE_API_KEY, ZENML_STORE_API_TOKEN or
-ZENML_STORE_USERNAME/ZENML_STORE_PASSWORD; ZENML_API_PROFILE; ZENML_API_CONFIG_DIR.
-
-${EXIT_CODES_HELP}`,
-  );
-  registerCommands(program, ctx);
-  return program;
-}
-
-function commanderMessage(e: CommanderError): string {
-  // "error: unknown command 'logn'\n(Did you mean login?)" -> one line
-  return e.message
-    .replace(/^error:\s*/i, '')
-    .replace(/\s*\n\s*\(Did you mean (.*)\?\)\s*$/s, ' (did you mean $1?)')
-    .replace(/\s*\n\s*/g, ' ')
-    .trim();
+async function dispatch(args: string[], argv: string[], ctx: Ctx): Promise<number> {
+  if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
+    ctx.io.out(`${VERSION}\n`);
+    return ExitCode.ok;
+  }
+  if (args[0] === 'help' && args[1] === 'exit-codes' && args.length === 2) {
+    ctx.io.out(EXIT_CODES_HELP);
+    return ExitCode.ok;
+  }
+  const tokenOpts = fastTokenOptions(args);
+  if (tokenOpts) {
+    await (await import('./commands/token/run.js')).run([], tokenOpts, ctx);
+    return ExitCode.ok;
+  }
+  const { runProgram } = await import('./program.js');
+  return runProgram(argv, ctx);
 }
 
 export async function main(argv: string[], io: Io = processIo(), env = process.env): Promise<number> {
@@ -88,33 +67,24 @@ export async function main(argv: string[], io: Io = processIo(), env = process.e
   const ctx = makeCtx(io, env, controller.signal);
   const verbose = argv.includes('--verbose') || env.ZENML_API_DEBUG === '1';
   try {
-    const args = argv.slice(2);
-    if (args[0] === 'help' && args[1] === 'exit-codes') {
-      io.out(EXIT_CODES_HELP);
-      return ExitCode.ok;
-    }
-    const program = buildProgram(ctx);
-    await program.parseAsync(argv);
-    return ExitCode.ok;
+    return await dispatch(argv.slice(2), argv, ctx);
   } catch (e) {
-    if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return ExitCode.ok;
-      if (e.code === 'commander.executeSubCommandAsync') return e.exitCode;
-      io.err(`zenml-api: ${commanderMessage(e)}`);
-      return ExitCode.usage;
-    }
     if (controller.signal.aborted && !isCliError(e)) {
       io.err('zenml-api: interrupted');
       return ExitCode.interrupted;
     }
+    if ((e as { interrupted?: boolean })?.interrupted) {
+      io.err('zenml-api: interrupted');
+      return ExitCode.interrupted;
+    }
     io.err(formatError(e, verbose));
-    return exitCodeOf(e);
+    return isCliError(e) ? e.exitCode : ExitCode.failure;
   } finally {
     process.off('SIGINT', onSigint);
   }
 }
 
-/** Waits until stdout and stderr have flushed what was written. */
+/** Waits until a stream has flushed what was written. */
 function flush(stream: NodeJS.WriteStream): Promise<void> {
   return new Promise((resolve) => {
     if (stream.destroyed || !stream.writable) return resolve();
@@ -136,8 +106,5 @@ async function start(): Promise<void> {
   }
   process.exit(code);
 }
-
-// Re-export for tests that build the program in-process.
-export { UsageError, Option };
 
 if (!process.env.ZENML_API_NO_AUTORUN) void start();

@@ -1,5 +1,4 @@
 /** Small file helpers for the config folder: private modes, atomic writes, strict JSON reads. */
-import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StoreError } from '../errors.js';
@@ -21,7 +20,8 @@ export function ensurePrivateDir(dir: string): void {
  */
 export function writeFileAtomic(path: string, data: string, mode = 0o600): void {
   const dir = dirname(path);
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  // Unique per process and call; node:crypto is not loaded just for this (start-up cost).
+  const tmp = `${path}.${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`;
   let fd: number | undefined;
   try {
     fd = openSync(tmp, 'wx', mode);

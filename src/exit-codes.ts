@@ -1,0 +1,7 @@
+export const EXIT_CODES_HELP = `Exit codes:
+  0    success
+  1    the request or operation failed (HTTP error, network error, local store error)
+  2    usage error (bad flag, bad argument, unreadable input file)
+  4    authentication needed or rejected (no credentials, expired token that cannot be renewed, 401)
+  130  interrupted (Ctrl-C)
+`;

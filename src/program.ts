@@ -1,0 +1,67 @@
+/**
+ * The commander program: global help, commands, and commander's own errors as one line each.
+ * Loaded by cli.ts for everything but the fast paths.
+ */
+import { Command, CommanderError } from 'commander';
+import { ExitCode } from './errors.js';
+import type { Ctx } from './commands/context.js';
+import { VERSION } from './version.js';
+import { registerCommands } from './commands/index.js';
+import { EXIT_CODES_HELP } from './exit-codes.js';
+
+export function buildProgram(ctx: Ctx): Command {
+  const program = new Command('zenml-api');
+  program
+    .description('Log in to ZenML servers and ZenML Pro, keep their credentials in the OS keychain, and call their APIs.')
+    .version(VERSION, '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .showSuggestionAfterError(true)
+    .configureHelp({ sortSubcommands: false, showGlobalOptions: false })
+    .addHelpCommand('help [command]', 'show help for a command, or `help exit-codes`')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => ctx.io.out(s),
+      writeErr: (s) => ctx.io.stderr.write(s),
+      // Commander's messages become one line: "zenml-api: unknown option '--x' (did you mean --y?)".
+      outputError: () => undefined,
+    });
+  program.addHelpText(
+    'after',
+    `
+Examples:
+  $ zenml-api login https://zenml.example.com --api-key -   < key.txt
+  $ curl -H "Authorization: Bearer $(zenml-api token)" https://zenml.example.com/api/v1/current-user
+  $ zenml-api current-user
+  $ zenml-api call pipelines -q name=contains:train --paginate --jsonl | jq .name
+
+Environment (CI): ZENML_STORE_URL with ZENML_STORE_API_KEY, ZENML_STORE_API_TOKEN or
+ZENML_STORE_USERNAME/ZENML_STORE_PASSWORD; ZENML_API_PROFILE; ZENML_API_CONFIG_DIR.
+
+${EXIT_CODES_HELP}`,
+  );
+  registerCommands(program, ctx);
+  return program;
+}
+
+function commanderMessage(e: CommanderError): string {
+  // "error: unknown command 'logn'\n(Did you mean login?)" -> one line
+  return e.message
+    .replace(/^error:\s*/i, '')
+    .replace(/\s*\n\s*\(Did you mean (.*)\?\)\s*$/s, ' (did you mean $1?)')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
+}
+
+
+/** Runs the program; returns the exit code for commander's own outcomes (help, usage errors). */
+export async function runProgram(argv: string[], ctx: Ctx): Promise<number> {
+  try {
+    await buildProgram(ctx).parseAsync(argv);
+    return ExitCode.ok;
+  } catch (e) {
+    if (!(e instanceof CommanderError)) throw e;
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return ExitCode.ok;
+    ctx.io.err(`zenml-api: ${commanderMessage(e)}`);
+    return ExitCode.usage;
+  }
+}

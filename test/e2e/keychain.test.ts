@@ -1,0 +1,88 @@
+/**
+ * The real Secret Service (gnome-keyring under a private D-Bus session, see
+ * scripts/with-keyring.sh). In CI ZENML_API_TEST_KEYCHAIN=required makes a missing keychain a
+ * failure; elsewhere these tests are skipped, and say so.
+ */
+import { execa } from 'execa';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startStandin, type Standin } from '../support/standin/index.js';
+import { leaked, Sandbox } from '../support/cli.js';
+
+const required = process.env.ZENML_API_TEST_KEYCHAIN === 'required';
+const available = Boolean(process.env.DBUS_SESSION_BUS_ADDRESS);
+
+if (!available && !required) {
+  console.warn('keychain tests SKIPPED: no D-Bus session (run `scripts/with-keyring.sh npx vitest run` to include them)');
+}
+
+describe('keychain presence', () => {
+  it.runIf(required)('a Secret Service is there when ZENML_API_TEST_KEYCHAIN=required', () => {
+    expect(available).toBe(true);
+  });
+});
+
+async function secretToolSearch(): Promise<string> {
+  const r = await execa('secret-tool', ['search', '--all', 'service', 'zenml-api'], { reject: false });
+  return `${r.stdout}\n${r.stderr}`;
+}
+
+describe.runIf(available || required)('OS keychain (Secret Service)', () => {
+  let server: Standin;
+  let key: string;
+  let box: Sandbox;
+  beforeAll(async () => {
+    server = await startStandin({ version: '0.9x' });
+    server.createServiceAccount('kc');
+    key = server.createApiKey('kc', 'k').key;
+  });
+  afterAll(() => server.close());
+  afterEach(() => box?.cleanup());
+
+  it('stores secrets in the keychain, readable by another process, never in a file', async () => {
+    box = new Sandbox({ keychain: true });
+    const profile = `kc-${process.pid}`;
+    const login = await box.run(['login', server.url, '--api-key', '-', '--profile', profile], { input: key });
+    expect(login.stderr).toContain('secrets are in the OS keychain');
+    expect(login.exitCode).toBe(0);
+    expect(box.config().profiles[profile]!.storage).toBe('keychain');
+    const found = await secretToolSearch();
+    expect(found).toContain(`${profile}/api-key`);
+    expect(found).toContain(`${profile}/access-token`);
+
+    const t = await box.run(['token', '--profile', profile]);
+    expect(t.exitCode).toBe(0);
+    const cu = await box.run(['current-user', '--json', '--profile', profile]);
+    expect(JSON.parse(cu.stdout).name).toBe('kc');
+    // Nothing secret under the config folder, and no credentials.json at all.
+    const files = box.files();
+    expect(files.some((f) => f.path.endsWith('credentials.json'))).toBe(false);
+    expect(leaked(files.map((f) => f.content), [key, t.stdout.trim()])).toBe(-1);
+    expect(leaked([login.stdout, login.stderr, cu.stdout, cu.stderr], [key, t.stdout.trim()])).toBe(-1);
+
+    expect((await box.run(['profile', 'remove', profile])).exitCode).toBe(0);
+    expect(await secretToolSearch()).not.toContain(`${profile}/`);
+  });
+
+  it('logout removes the keychain entries', async () => {
+    box = new Sandbox({ keychain: true });
+    const profile = `kc-out-${process.pid}`;
+    expect((await box.run(['login', server.url, '--api-key', '-', '--profile', profile], { input: key })).exitCode).toBe(0);
+    expect(await secretToolSearch()).toContain(`${profile}/api-key`);
+    expect((await box.run(['logout', '--profile', profile])).exitCode).toBe(0);
+    expect(await secretToolSearch()).not.toContain(`${profile}/`);
+  });
+
+  it('20 concurrent token calls on an expired keychain token make one login', async () => {
+    box = new Sandbox({ keychain: true });
+    const profile = `kc-sf-${process.pid}`;
+    expect((await box.run(['login', server.url, '--api-key', '-', '--profile', profile], { input: key })).exitCode).toBe(0);
+    // Replace the stored token with an expired one, through the keychain itself.
+    const expired = JSON.stringify({ token: server.mintToken('kc', { expiresInSeconds: -10 }), expiresAt: Date.now() - 10_000, obtainedAt: Date.now() - 3_600_000 });
+    await execa('secret-tool', ['store', '--label=test', 'service', 'zenml-api', 'username', `${profile}/access-token`], { input: expired });
+    server.clearLog();
+    const runs = await Promise.all(Array.from({ length: 20 }, () => box.run(['token', '--profile', profile])));
+    expect(runs.map((r) => r.exitCode)).toEqual(Array(20).fill(0));
+    expect(server.count('POST', '/api/v1/login')).toBe(1);
+    await box.run(['profile', 'remove', profile]);
+  });
+});
