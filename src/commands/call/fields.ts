@@ -72,15 +72,13 @@ export async function typedValue(raw: string, flag: string, files: FileReader): 
   return raw;
 }
 
-export async function buildFields(stringFields: string[], typedFields: string[], files: FileReader): Promise<{ [k: string]: Json }> {
+/** Builds the JSON body from -f (string) and -F (typed) fields, in the order given. */
+export async function buildFields(args: ReadonlyArray<{ typed: boolean; raw: string }>, files: FileReader): Promise<{ [k: string]: Json }> {
   const out: { [k: string]: Json } = {};
-  for (const raw of stringFields) {
-    const [k, v] = splitKeyValue(raw, '-f/--field');
-    setPath(out, parseKeyPath(k, '-f/--field'), v, '-f/--field');
-  }
-  for (const raw of typedFields) {
-    const [k, v] = splitKeyValue(raw, '-F/--typed-field');
-    setPath(out, parseKeyPath(k, '-F/--typed-field'), await typedValue(v, '-F/--typed-field', files), '-F/--typed-field');
+  for (const { typed, raw } of args) {
+    const flag = typed ? '-F/--typed-field' : '-f/--field';
+    const [k, v] = splitKeyValue(raw, flag);
+    setPath(out, parseKeyPath(k, flag), typed ? await typedValue(v, flag, files) : v, flag);
   }
   return out;
 }

@@ -4,7 +4,19 @@ import { examples, lazy, networkOptions, profileOption } from '../options.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
+/** A body field as given, in command-line order across -f and -F. */
+export interface FieldArg {
+  typed: boolean;
+  raw: string;
+}
+
 export function register(program: Command, ctx: Ctx): void {
+  // -f and -F share one list so that later fields override earlier ones in argv order.
+  const fields: FieldArg[] = [];
+  const field = (typed: boolean) => (raw: string) => {
+    fields.push({ typed, raw });
+    return fields;
+  };
   const cmd = program
     .command('call')
     .description('send any request to the ZenML API (or the Pro API with --pro) and print the response body')
@@ -13,8 +25,8 @@ export function register(program: Command, ctx: Ctx): void {
     .argument('[path]')
     .option('-X, --method <method>', 'the HTTP method')
     .option('-q, --query <key=value>', 'add a query parameter (repeatable); ZenML filters like name=contains:foo pass as they are', collect)
-    .option('-f, --field <key=value>', 'add a string field to the JSON body (repeatable); nested keys: a[b]=c, a[]=x', collect)
-    .option('-F, --typed-field <key=value>', 'add a typed field: true, false, null, numbers, [..] or {..} JSON, @file, @- (stdin)', collect)
+    .option('-f, --field <key=value>', 'add a string field to the JSON body (repeatable); nested keys: a[b]=c, a[]=x', field(false))
+    .option('-F, --typed-field <key=value>', 'add a typed field: true, false, null, numbers, [..] or {..} JSON, @file, @- (stdin)', field(true))
     .option('--input <file>', "the raw request body from a file, or '-' for stdin")
     .option('-H, --header <line>', "add a header, 'Name: value' (repeatable); an Authorization header replaces the token", collect)
     .option('--form', 'send fields as application/x-www-form-urlencoded instead of JSON')

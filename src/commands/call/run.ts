@@ -6,13 +6,15 @@ import { UsageError } from '../../errors.js';
 import { colorizeJson } from '../../output/json.js';
 import { readStdin } from '../../output/prompt.js';
 import type { CommonOptions, Ctx } from '../context.js';
+import type { FieldArg } from './index.js';
 import { apiPath, buildFields, flattenFields, parseHeader, splitKeyValue, type FileReader } from './fields.js';
 
 interface Options extends CommonOptions {
   method?: string;
   query?: string[];
-  field?: string[];
-  typedField?: string[];
+  /** -f and -F together, in argv order (see index.ts). */
+  field?: FieldArg[];
+  typedField?: FieldArg[];
   input?: string;
   header?: string[];
   form?: boolean;
@@ -119,9 +121,10 @@ export async function run(args: string[], opts: Options, ctx: Ctx): Promise<void
     const [k, v] = parseHeader(h);
     headers[k.toLowerCase()] = v;
   }
-  const hasFields = (opts.field?.length ?? 0) + (opts.typedField?.length ?? 0) > 0;
+  const fieldArgs = opts.field ?? opts.typedField ?? [];
+  const hasFields = fieldArgs.length > 0;
   if (hasFields && opts.input !== undefined) throw new UsageError('use fields (-f/-F) or --input, not both');
-  const fields = hasFields ? await buildFields(opts.field ?? [], opts.typedField ?? [], fileReader(ctx)) : undefined;
+  const fields = hasFields ? await buildFields(fieldArgs, fileReader(ctx)) : undefined;
   method ??= hasFields || opts.input !== undefined ? 'POST' : 'GET';
   let body: string | Uint8Array | undefined;
   if (opts.input !== undefined) body = await readInput(opts.input, ctx);
