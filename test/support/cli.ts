@@ -54,6 +54,19 @@ export class Sandbox {
     }) as Promise<CliResult>;
   }
 
+  /** Starts the binary and returns the running subprocess (for interactive flows). */
+  spawn(args: string[], opts: RunOptions = {}) {
+    return execa('node', [BIN, ...args], {
+      env: { ...this.env, ...opts.env },
+      extendEnv: false,
+      reject: false,
+      encoding: 'utf8',
+      stripFinalNewline: false,
+      timeout: opts.timeout ?? 60_000,
+      stdin: 'ignore',
+    });
+  }
+
   /** Every file under the config folder, with its content. */
   files(): Array<{ path: string; content: string; mode: number }> {
     const out: Array<{ path: string; content: string; mode: number }> = [];
