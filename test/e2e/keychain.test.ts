@@ -86,3 +86,55 @@ describe.runIf(available || required)('OS keychain (Secret Service)', () => {
     await box.run(['profile', 'remove', profile]);
   });
 });
+
+describe.runIf(available || required)('a locked keyring', () => {
+  let server: Standin;
+  let key: string;
+  beforeAll(async () => {
+    server = await startStandin({ version: '0.58' });
+    server.createServiceAccount('locked');
+    key = server.createApiKey('locked', 'k').key;
+  });
+  afterAll(() => server.close());
+
+  it('reads fail fast with a clear error, and a new login falls back to the file', async () => {
+    // A keyring of its own (a nested private session), so that locking it disturbs no other test.
+    const box = new Sandbox({ keychain: true });
+    try {
+      const script = `
+        set -u
+        zen() { node "$BIN" "$@"; }
+        printf '%s' "$KEY" | zen login "$URL" --api-key - >/dev/null 2>&1 || { echo "login failed"; exit 9; }
+        dbus-send --session --dest=org.freedesktop.secrets --print-reply /org/freedesktop/secrets \\
+          org.freedesktop.Secret.Service.Lock array:objpath:/org/freedesktop/secrets/collection/login >/dev/null
+        start=$(date +%s%N)
+        zen token >/dev/null 2>"$OUT/token.err"; echo "token=$?" >> "$OUT/codes"
+        echo "token_ms=$(( ($(date +%s%N) - start) / 1000000 ))" >> "$OUT/codes"
+        printf '%s' "$KEY" | ZENML_API_STORE=auto zen login "$URL" --api-key - --profile other 2>"$OUT/login.err" >/dev/null; echo "login=$?" >> "$OUT/codes"
+      `;
+      const { BIN } = await import('../support/cli.js');
+      const r = await execa('scripts/with-keyring.sh', ['bash', '-c', script], {
+        reject: false,
+        timeout: 60_000,
+        env: { ...box.env, ZENML_API_STORE: 'auto', BIN, KEY: key, URL: server.url, OUT: box.dir },
+        extendEnv: false,
+      });
+      expect(r.stdout).not.toContain('login failed');
+      const { readFileSync } = await import('node:fs');
+      const codes = Object.fromEntries(
+        readFileSync(`${box.dir}/codes`, 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => l.split('=') as [string, string]),
+      );
+      expect(codes.token).toBe('1');
+      expect(readFileSync(`${box.dir}/token.err`, 'utf8')).toMatch(/^zenml-api: the OS keychain is unavailable: the keyring is locked/);
+      expect(codes.login).toBe('0');
+      expect(readFileSync(`${box.dir}/login.err`, 'utf8')).toContain('storing credentials in');
+      expect(box.config().profiles.other!.storage).toBe('file');
+      expect(Number(codes.token_ms)).toBeLessThan(5000); // no hang; typical: a few hundred ms
+    } finally {
+      box.cleanup();
+    }
+  });
+});

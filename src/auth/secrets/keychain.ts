@@ -57,6 +57,7 @@ function describe(e: unknown): string {
   const m = e instanceof Error ? e.message : String(e);
   if (/DBUS_SESSION_BUS_ADDRESS|autolaunch|Failed to connect to socket|No such file/i.test(m)) return 'no D-Bus session bus';
   if (/ServiceUnknown|was not provided by any \.service|org\.freedesktop\.secrets/i.test(m)) return 'no Secret Service on the session bus';
+  if (/unlock prompt/i.test(m)) return 'the keyring is locked and its unlock prompt was dismissed';
   if (/locked/i.test(m)) return 'the keyring is locked';
   if (/default collection|NoSuchObject|no such collection/i.test(m)) return 'the keyring has no default collection';
   if (/prompt|dismissed/i.test(m)) return 'the keyring asked for a prompt that was dismissed';
