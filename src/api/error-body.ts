@@ -34,7 +34,7 @@ function isStringArray(v: unknown): v is string[] {
   return Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string');
 }
 
-const collapse = (s: string) => s.replace(/\s*\n\s*/g, '; ').trim();
+const collapse = (s: string) => s.trim().replace(/\s*\n\s*/g, '; ');
 
 /** Reduce an HTML page to a short hint of what it was. */
 export function describeHtml(text: string): string {

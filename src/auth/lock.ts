@@ -16,11 +16,11 @@ export interface LockOptions {
 
 const HOST = hostname();
 
-function tryCreate(path: string): boolean {
+function tryCreate(path: string, content = `${process.pid}\n${HOST}\n${Date.now()}\n`): boolean {
   try {
     const fd = openSync(path, 'wx', 0o600);
     try {
-      writeSync(fd, `${process.pid}\n${HOST}\n${Date.now()}\n`);
+      writeSync(fd, content);
     } finally {
       closeSync(fd);
     }
@@ -94,15 +94,17 @@ export async function acquireLock(path: string, opts: LockOptions = {}): Promise
   const deadline = Date.now() + timeoutMs;
   let wait = 5;
   for (;;) {
-    if (tryCreate(path)) {
+    const mine = `${process.pid}\n${HOST}\n${Date.now()}\n${Math.random().toString(36).slice(2)}\n`;
+    if (tryCreate(path, mine)) {
       let released = false;
       return () => {
         if (released) return;
         released = true;
         try {
-          unlinkSync(path);
+          // Only our own lock: if it was broken as stale and taken by another, leave theirs alone.
+          if (readFileSync(path, 'utf8') === mine) unlinkSync(path);
         } catch {
-          /* broken as stale by someone else: nothing to do */
+          /* already gone */
         }
       };
     }

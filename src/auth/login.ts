@@ -28,6 +28,8 @@ export interface LoginRequest {
   makeCurrent: boolean;
   /** Extra non-secret settings to keep on the profile (Pro workspace, …). */
   extra?: Partial<StoredProfile>;
+  /** Extra secrets stored with the login (a workspace profile keeps its Pro credentials). */
+  extraSecrets?: SecretChanges;
 }
 
 export interface LoginResult {
@@ -140,6 +142,7 @@ export async function performLogin(req: LoginRequest, deps: Deps): Promise<Login
       'access-token': serializeToken(token),
       'api-key': m.kind === 'api-key' ? m.apiKey : null,
       password: m.kind === 'password' ? m.password : null,
+      ...req.extraSecrets,
     };
     const before = deps.store.profiles.read().profiles[req.profile];
     // Keep Pro secrets of the profile where they are: copy them along if the storage changes.
@@ -147,6 +150,7 @@ export async function performLogin(req: LoginRequest, deps: Deps): Promise<Login
     if (before?.storage && before.storage !== storage) {
       const moved: SecretChanges = {};
       for (const n of ['pro-token', 'pro-api-key'] as const) {
+        if (req.extraSecrets && n in req.extraSecrets) continue;
         const v = await deps.store.get(req.profile, before.storage, n).catch(() => null);
         if (v) moved[n] = v;
       }

@@ -62,11 +62,13 @@ export class ProfileConfig {
 
   read(): ConfigData {
     const raw = readJsonObject(this.path);
-    if (!raw) return { version: 1, profiles: {} };
+    if (!raw) return { version: 1, profiles: Object.create(null) as Record<string, StoredProfile> };
     const profiles = raw.profiles ?? {};
     if (typeof profiles !== 'object' || profiles === null || Array.isArray(profiles)) throw corrupted(this.path, '"profiles" is not an object');
     if (raw.current !== undefined && typeof raw.current !== 'string') throw corrupted(this.path, '"current" is not a string');
-    return { version: 1, current: raw.current as string | undefined, profiles: profiles as Record<string, StoredProfile> };
+    // A prototype-free map: names such as "constructor" must not find Object's members.
+    const map: Record<string, StoredProfile> = Object.assign(Object.create(null) as Record<string, StoredProfile>, profiles);
+    return { version: 1, current: raw.current as string | undefined, profiles: map };
   }
 
   /** Read-modify-write under the store lock; the write is atomic. */

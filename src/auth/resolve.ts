@@ -22,11 +22,16 @@ export function unknownProfile(name: string, config: ConfigData): UsageError {
   return new UsageError(`unknown profile "${name}"; known profiles: ${known.length ? known.join(', ') : '(none)'}`);
 }
 
+/** The stored profile of that name; never one of Object's own members ("constructor"…). */
+export function own(config: ConfigData, name: string): StoredProfile | undefined {
+  return Object.hasOwn(config.profiles, name) ? config.profiles[name] : undefined;
+}
+
 export function resolveProfile(config: ConfigData, opts: { flag?: string | undefined; env: Env }): ActiveProfile {
   const { flag, env } = opts;
   if (flag !== undefined) {
     validateProfileName(flag);
-    const p = config.profiles[flag];
+    const p = own(config, flag);
     if (!p) throw unknownProfile(flag, config);
     return { name: flag, source: 'flag', settings: withEnvTls(p, env) };
   }
@@ -42,12 +47,13 @@ export function resolveProfile(config: ConfigData, opts: { flag?: string | undef
   const fromEnv = env.ZENML_API_PROFILE;
   if (fromEnv) {
     validateProfileName(fromEnv);
-    const p = config.profiles[fromEnv];
+    const p = own(config, fromEnv);
     if (!p) throw unknownProfile(fromEnv, config);
     return { name: fromEnv, source: 'ZENML_API_PROFILE', settings: withEnvTls(p, env) };
   }
   const cur = config.current;
-  if (cur && config.profiles[cur]) return { name: cur, source: 'current', settings: withEnvTls(config.profiles[cur]!, env) };
+  const curProfile = cur ? own(config, cur) : undefined;
+  if (cur && curProfile) return { name: cur, source: 'current', settings: withEnvTls(curProfile, env) };
   throw new AuthError('not logged in', { hint: 'Run `zenml-api login SERVER_URL`, or set ZENML_STORE_URL and ZENML_STORE_API_KEY.' });
 }
 

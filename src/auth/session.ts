@@ -48,7 +48,7 @@ export class ServerSession {
   /** Whether a rejected or expired token can be replaced without the user. */
   get renewable(): boolean {
     const auth = this.profile.settings.auth;
-    return auth === 'api-key' || auth === 'password';
+    return auth === 'api-key' || auth === 'password' || (auth === 'pro-external' && this.profile.settings.proAuth !== undefined);
   }
 
   private storage() {
@@ -104,6 +104,12 @@ export class ServerSession {
       return { kind: 'password', username: p.env.username ?? '', password: p.env.password ?? '' };
     }
     const storage = this.storage();
+    if (p.settings.auth === 'pro-external') {
+      // A Pro workspace: a fresh workspace token from the profile's (possibly renewed) Pro token.
+      const { openProSession } = await import('./pro-session.js');
+      const pro = openProSession(this.deps.store, { flag: p.name, env: {}, net: this.deps.net, now: this.deps.now, warn: this.deps.warn });
+      return { kind: 'pro-external', proToken: (await pro.validToken()).token };
+    }
     if (p.settings.auth === 'api-key') {
       const apiKey = await this.deps.store.get(p.name, storage, 'api-key');
       if (!apiKey) throw new AuthError(`the API key of profile "${p.name}" is missing from ${this.deps.store.backend(storage).location}`, { hint: LOGIN_HINT(p) });

@@ -34,6 +34,9 @@ export function computeExpiry(token: string, expiresIn: number | null | undefine
 /** Renewal leeway: 30 s for tokens of under an hour, else 5 % of their lifetime. */
 export function leewayMs(t: StoredToken): number {
   if (t.expiresAt === null) return 0;
+  // When it is not known when the token was issued (a token from the environment), its
+  // lifetime is unknown too: use the short leeway.
+  if (t.obtainedAt <= 0 || t.obtainedAt > t.expiresAt) return 30_000;
   const lifetime = t.expiresAt - t.obtainedAt;
   return lifetime < 3_600_000 ? 30_000 : Math.floor(lifetime / 20);
 }

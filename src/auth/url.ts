@@ -4,17 +4,22 @@ import { UsageError } from '../errors.js';
  * Normalises a server URL: scheme required (http or https), no credentials, query or fragment;
  * trailing slashes and a trailing `/api/v1` removed. A root path prefix is kept.
  */
+/** The input as it may be shown in a message: never with a password in it. */
+function shown(raw: string): string {
+  return raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/@\s]*@/i, '$1…@').slice(0, 200);
+}
+
 export function normalizeServerUrl(input: string, what = 'server URL'): string {
   const raw = input.trim();
   if (raw === '') throw new UsageError(`the ${what} is empty`);
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
-    throw new UsageError(`the ${what} needs a scheme: did you mean https://${raw.replace(/^\/+/, '')} ?`);
+    throw new UsageError(`the ${what} needs a scheme: did you mean https://${shown(raw).replace(/^\/+/, '')} ?`);
   }
   let u: URL;
   try {
     u = new URL(raw);
   } catch {
-    throw new UsageError(`not a valid ${what}: ${raw}`);
+    throw new UsageError(`not a valid ${what}: ${shown(raw)}`);
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UsageError(`the ${what} must use http or https, not ${u.protocol.replace(':', '')}`);
   if (u.username || u.password) throw new UsageError(`the ${what} must not contain a user name or password`);

@@ -7,6 +7,7 @@ import { register as currentUser } from './current-user/index.js';
 import { register as call } from './call/index.js';
 import { register as status } from './status/index.js';
 import { register as profile } from './profile/index.js';
+import { register as pro } from './pro/index.js';
 
 export function registerCommands(program: Command, ctx: Ctx): void {
   login(program, ctx);
@@ -16,4 +17,5 @@ export function registerCommands(program: Command, ctx: Ctx): void {
   call(program, ctx);
   status(program, ctx);
   profile(program, ctx);
+  pro(program, ctx);
 }

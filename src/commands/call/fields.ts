@@ -20,6 +20,15 @@ export function parseKeyPath(key: string, flag: string): string[] {
   return [m[1]!, ...rest];
 }
 
+/** A JSON object without a prototype, so that keys like __proto__ are plain keys. */
+export function emptyObject(): { [k: string]: Json } {
+  return Object.create(null) as { [k: string]: Json };
+}
+
+function defineOwn(obj: { [k: string]: Json }, key: string, value: Json): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** Sets a value at a key path, creating objects and arrays ([] appends). */
 export function setPath(target: { [k: string]: Json }, path: string[], value: Json, flag: string): void {
   let cur: Json = target;
@@ -31,7 +40,7 @@ export function setPath(target: { [k: string]: Json }, path: string[], value: Js
       if (seg !== '') throw new UsageError(`${flag}: cannot mix [] and [name] at the same level of ${path[0]}`);
       if (last) cur.push(value);
       else {
-        const child: Json = nextIsArray ? [] : {};
+        const child: Json = nextIsArray ? [] : emptyObject();
         cur.push(child);
         cur = child;
       }
@@ -41,9 +50,9 @@ export function setPath(target: { [k: string]: Json }, path: string[], value: Js
     if (seg === '') throw new UsageError(`${flag}: [] must follow a name`);
     const obj: { [k: string]: Json } = cur;
     if (last) {
-      obj[seg] = value;
+      defineOwn(obj, seg, value);
     } else {
-      if (obj[seg] === undefined) obj[seg] = nextIsArray ? [] : {};
+      if (!Object.hasOwn(obj, seg)) defineOwn(obj, seg, nextIsArray ? [] : emptyObject());
       cur = obj[seg]!;
     }
   }
@@ -74,7 +83,7 @@ export async function typedValue(raw: string, flag: string, files: FileReader): 
 
 /** Builds the JSON body from -f (string) and -F (typed) fields, in the order given. */
 export async function buildFields(args: ReadonlyArray<{ typed: boolean; raw: string }>, files: FileReader): Promise<{ [k: string]: Json }> {
-  const out: { [k: string]: Json } = {};
+  const out = emptyObject();
   for (const { typed, raw } of args) {
     const flag = typed ? '-F/--typed-field' : '-f/--field';
     const [k, v] = splitKeyValue(raw, flag);

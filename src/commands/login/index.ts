@@ -12,6 +12,7 @@ export function register(program: Command, ctx: Ctx): void {
     .option('--username <name>', 'log in with a user name and password (password grant)')
     .option('--password-stdin', 'read the password from stdin (with --username)')
     .option('--web', 'log in through the browser (device authorization): prints a URL and a code')
+    .option('--pro-workspace <name-or-id>', 'log in to a ZenML Pro workspace with your Pro credentials (see `pro login`)')
     .option('--profile <name>', 'the profile to create or update (default: the one for this server, or "default")')
     .option('--ca-cert <file>', 'trust this PEM CA bundle for the server (stored in the profile)')
     .option('--insecure-storage', 'store secrets in a 0600 file instead of the OS keychain')
@@ -26,6 +27,7 @@ export function register(program: Command, ctx: Ctx): void {
     'zenml-api login http://127.0.0.1:8080 --username default --password-stdin < /dev/null',
     'zenml-api login https://zenml.example.com --token -          # dashboard token',
     'zenml-api login https://zenml.example.com --web              # browser, device flow',
+    'zenml-api login --pro-workspace my-workspace                 # after `zenml-api pro login`',
   ]);
   cmd.action(lazy(ctx, () => import('./run.js')));
 }

@@ -1,5 +1,5 @@
 import { envServerCredentials } from '../../auth/env.js';
-import { performLogin, type LoginMethod } from '../../auth/login.js';
+import { performLogin, type LoginMethod, type LoginResult } from '../../auth/login.js';
 import { validateProfileName, type ConfigData } from '../../auth/profiles.js';
 import { unknownProfile } from '../../auth/resolve.js';
 import { formatWhen } from '../../auth/tokens.js';
@@ -21,6 +21,7 @@ interface Options extends CommonOptions {
   insecureStorage?: boolean;
   allowInsecureHttp?: boolean;
   switch?: boolean;
+  proWorkspace?: string;
 }
 
 /** Picks the profile name: --profile, else the profile already on this server, else "default" or the host. */
@@ -50,8 +51,13 @@ async function readSecret(ctx: Ctx, value: string | boolean, what: string, flag:
 }
 
 export async function run(args: string[], opts: Options, ctx: Ctx): Promise<void> {
-  const methods = [opts.apiKey !== undefined, opts.token !== undefined, opts.username !== undefined, opts.web === true].filter(Boolean).length;
-  if (methods > 1) throw new UsageError('choose one of --api-key, --token, --username and --web');
+  const methods = [opts.apiKey !== undefined, opts.token !== undefined, opts.username !== undefined, opts.web === true, opts.proWorkspace !== undefined].filter(Boolean).length;
+  if (methods > 1) throw new UsageError('choose one of --api-key, --token, --username, --web and --pro-workspace');
+  if (opts.proWorkspace !== undefined) {
+    if (args[0] !== undefined) throw new UsageError('--pro-workspace finds the server URL itself: leave SERVER_URL out');
+    const { loginToWorkspace } = await import('./workspace.js');
+    return loginToWorkspace(opts.proWorkspace, opts, ctx);
+  }
   if (opts.passwordStdin && opts.username === undefined) throw new UsageError('--password-stdin needs --username');
   const store = ctx.store();
   const config = store.profiles.read();
@@ -122,6 +128,10 @@ export async function run(args: string[], opts: Options, ctx: Ctx): Promise<void
     },
     { store, net: ctx.net(opts), now: ctx.now, warn: ctx.warn },
   );
+  printLoginResult(ctx, opts, result, method.kind, store.file.location);
+}
+
+export function printLoginResult(ctx: Ctx, opts: CommonOptions, result: LoginResult, methodKind: string, fileLocation: string): void {
   const body = (result.user.body ?? {}) as Record<string, unknown>;
   const kind = body.is_service_account ? 'service account' : 'user';
   const expiry = result.token.expiresAt === null ? 'never expires' : `expires ${formatWhen(result.token.expiresAt, ctx.now())}`;
@@ -137,9 +147,9 @@ export async function run(args: string[], opts: Options, ctx: Ctx): Promise<void
     return;
   }
   ctx.warn(`Logged in to ${result.server} (ZenML ${result.info.version}) as ${result.user.name} (${kind}), profile "${result.profile}".`);
-  ctx.warn(`The token ${expiry}${method.kind === 'api-key' || method.kind === 'password' ? ' and is renewed automatically' : ''}; secrets are in ${result.storage === 'keychain' ? 'the OS keychain' : store.file.location}.`);
-  if (method.kind === 'token' && result.token.expiresAt === null) return;
-  if (method.kind === 'token') ctx.warn('A dashboard token cannot be renewed: log in again when it expires.');
+  const renewed = methodKind === 'api-key' || methodKind === 'password' || methodKind === 'pro-external';
+  ctx.warn(`The token ${expiry}${renewed && result.token.expiresAt !== null ? ' and is renewed automatically' : ''}; secrets are in ${result.storage === 'keychain' ? 'the OS keychain' : fileLocation}.`);
+  if (methodKind === 'token' && result.token.expiresAt !== null) ctx.warn('A dashboard token cannot be renewed: log in again when it expires.');
 }
 
 export { AuthError };

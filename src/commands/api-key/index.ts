@@ -1,0 +1,101 @@
+import type { Command } from 'commander';
+import type { Ctx } from '../context.js';
+import { examples, jsonOption, lazy, networkOptions, profileOption } from '../options.js';
+
+const work = () => import('./run.js');
+const SA = ['<service-account>', 'the service account\'s name or id'] as const;
+const KEY = ['<key>', 'the API key\'s name or id'] as const;
+
+export function register(program: Command, ctx: Ctx): void {
+  const group = program.command('api-key').description('create, list, rotate, (de)activate and delete the API keys of a service account');
+  examples(group, [
+    'zenml-api api-key create ci-bot deploy > deploy.key',
+    'zenml-api api-key list ci-bot',
+    'zenml-api api-key rotate ci-bot deploy --retain 60 > deploy.key',
+    'zenml-api api-key delete ci-bot deploy --yes',
+  ]);
+
+  const create = group
+    .command('create')
+    .description('create an API key; it is printed once on stdout (only the key and a newline) or written to --output-file')
+    .argument(...SA)
+    .argument('<name>', 'the new key\'s name')
+    .option('--description <text>', 'what the key is for')
+    .option('--output-file <file>', 'write the key to this new file (mode 0600) instead of stdout')
+    .option('--force', 'replace an existing --output-file');
+  jsonOption(create, 'print the key object as JSON (the key is in api_key.body.key unless it went to --output-file)');
+  profileOption(create);
+  networkOptions(create);
+  examples(create, [
+    'zenml-api api-key create ci-bot deploy > deploy.key',
+    'zenml-api api-key create ci-bot deploy --description "GitHub Actions" --output-file deploy.key',
+    'zenml-api api-key create ci-bot deploy | zenml-api login https://zenml.example.com --api-key - --profile deploy',
+  ]);
+  create.action(lazy(ctx, async () => ({ run: (await work()).create })));
+
+  const list = group.command('list').alias('ls').description('list the API keys of a service account (all pages)').argument(...SA);
+  jsonOption(list, 'print the keys as a JSON array (never their values)');
+  profileOption(list);
+  networkOptions(list);
+  examples(list, ['zenml-api api-key list ci-bot', 'zenml-api api-key list ci-bot --json | jq -r ".[].name"']);
+  list.action(lazy(ctx, async () => ({ run: (await work()).list })));
+
+  const describe = group.command('describe').description('show one API key (never its value)').argument(...SA).argument(...KEY);
+  jsonOption(describe, 'print the server\'s response body');
+  profileOption(describe);
+  networkOptions(describe);
+  examples(describe, ['zenml-api api-key describe ci-bot deploy', 'zenml-api api-key describe ci-bot deploy --json | jq .metadata.last_login']);
+  describe.action(lazy(ctx, async () => ({ run: (await work()).describe })));
+
+  const activate = group.command('activate').description('activate an API key: it can log in again').argument(...SA).argument(...KEY);
+  jsonOption(activate, 'print the updated key as JSON');
+  profileOption(activate);
+  networkOptions(activate);
+  examples(activate, ['zenml-api api-key activate ci-bot deploy']);
+  activate.action(lazy(ctx, async () => ({ run: (await work()).activate })));
+
+  const deactivate = group
+    .command('deactivate')
+    .description('deactivate an API key: it and the tokens it issued are rejected at once, until it is activated again')
+    .argument(...SA)
+    .argument(...KEY);
+  jsonOption(deactivate, 'print the updated key as JSON');
+  profileOption(deactivate);
+  networkOptions(deactivate);
+  examples(deactivate, ['zenml-api api-key deactivate ci-bot deploy']);
+  deactivate.action(lazy(ctx, async () => ({ run: (await work()).deactivate })));
+
+  const del = group
+    .command('delete')
+    .alias('rm')
+    .description('delete an API key; asks first on a terminal, needs --yes otherwise')
+    .argument(...SA)
+    .argument(...KEY)
+    .option('-y, --yes', 'do not ask for confirmation (required when stdin is not a terminal)');
+  jsonOption(del, 'print the deleted key\'s id and name as JSON');
+  profileOption(del);
+  networkOptions(del);
+  examples(del, ['zenml-api api-key delete ci-bot deploy', 'zenml-api api-key delete ci-bot deploy --yes']);
+  del.action(lazy(ctx, async () => ({ run: (await work()).remove })));
+
+  const rotate = group
+    .command('rotate')
+    .description(
+      'replace an API key\'s value; the new one is printed once on stdout or written to --output-file. ' +
+        'Stored profiles that log in with the key get the new one in the same step (if one cannot be updated: exit 1, and the key is still printed)',
+    )
+    .argument(...SA)
+    .argument(...KEY)
+    .option('--retain <minutes>', 'keep the old value working this long (default 0: it stops working at once)')
+    .option('--output-file <file>', 'write the new key to this new file (mode 0600) instead of stdout')
+    .option('--force', 'replace an existing --output-file');
+  jsonOption(rotate, 'print the key object (new value in api_key.body.key unless it went to --output-file) and the profiles updated, as JSON');
+  profileOption(rotate);
+  networkOptions(rotate);
+  examples(rotate, [
+    'zenml-api api-key rotate ci-bot deploy > deploy.key',
+    'zenml-api api-key rotate ci-bot deploy --retain 60 --output-file deploy.key --force',
+    '# the profile that logs in with ci-bot/deploy keeps working: it gets the new key',
+  ]);
+  rotate.action(lazy(ctx, async () => ({ run: (await work()).rotate })));
+}

@@ -1,0 +1,198 @@
+/** The work of `api-key create | list | describe | activate | deactivate | delete | rotate`. */
+import { canonicalUuid, secretOf, withoutSecret, type ApiKey } from '../../api/accounts.js';
+import { updateProfilesAfterRotation, type ProfileUpdate } from '../../auth/rotate.js';
+import { UsageError } from '../../errors.js';
+import { printJson } from '../../output/json.js';
+import { printRecord, printTable } from '../../output/table.js';
+import type { CommonOptions, Ctx } from '../context.js';
+import {
+  confirmOrDecline,
+  KEY_HEAD,
+  keyRecord,
+  keyRow,
+  keySink,
+  openAccounts,
+  PartialFailure,
+  requireYesOrTerminal,
+  type KeySink,
+} from '../service-account/common.js';
+
+interface KeyOutputOptions extends CommonOptions {
+  outputFile?: string;
+  force?: boolean;
+}
+
+/**
+ * Hands a new key to its one destination: the --output-file, else stdout (the key alone, or the
+ * key object with --json). The sink was claimed before the request.
+ */
+function deliver(ctx: Ctx, opts: KeyOutputOptions, sink: KeySink, key: ApiKey, secret: string, extra: Record<string, unknown> = {}): void {
+  const toFile = sink.target !== 'stdout';
+  if (toFile) sink.deliver(secret);
+  if (opts.json) printJson(ctx.io, { api_key: toFile ? withoutSecret(key) : key, ...extra, ...(toFile ? { output_file: sink.target } : {}) });
+  else if (!toFile) sink.deliver(secret);
+}
+
+/** Runs the request that makes a key; gives the claimed file back when it fails. */
+async function claimed<T>(sink: KeySink, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    sink.abort();
+    throw e;
+  }
+}
+
+interface CreateOptions extends KeyOutputOptions {
+  description?: string;
+}
+
+export async function create(args: string[], opts: CreateOptions, ctx: Ctx): Promise<void> {
+  const [saArg, name] = args as [string, string];
+  if (name.trim() === '') throw new UsageError('the API key name is empty');
+  const sink = keySink(ctx, opts);
+  const { client, accounts } = await claimed(sink, () => openAccounts(ctx, opts));
+  let key: ApiKey;
+  try {
+    key = await claimed(sink, async () => {
+      const saId = await accounts.serviceAccountId(saArg);
+      return accounts.createApiKey(saId, { name, ...(opts.description !== undefined ? { description: opts.description } : {}) });
+    });
+  } finally {
+    await client.close();
+  }
+  const secret = secretOf(key);
+  ctx.net(opts).secrets!.push(secret);
+  deliver(ctx, opts, sink, key, secret);
+  const sa = (key.body as Record<string, unknown> | null)?.service_account as { name?: string } | undefined;
+  ctx.warn(`Created API key "${key.name}" for service account "${sa?.name ?? saArg}".`);
+  ctx.warn(sink.target === 'stdout' ? 'The key is printed on stdout: store it now, it cannot be shown again.' : `Wrote the key to ${sink.target} (mode 0600).`);
+}
+
+export async function list(args: string[], opts: CommonOptions, ctx: Ctx): Promise<void> {
+  const { client, accounts } = await openAccounts(ctx, opts);
+  try {
+    const saId = await accounts.serviceAccountId(args[0]!);
+    const keys = await accounts.listApiKeys(saId);
+    if (opts.json) return printJson(ctx.io, keys);
+    if (keys.length === 0) {
+      ctx.warn(`Service account "${args[0]}" has no API keys: add one with \`zenml-api api-key create ${args[0]} NAME\`.`);
+      return;
+    }
+    await printTable(ctx.io, KEY_HEAD, keys.map(keyRow));
+  } finally {
+    await client.close();
+  }
+}
+
+export async function describe(args: string[], opts: CommonOptions, ctx: Ctx): Promise<void> {
+  const { client, accounts } = await openAccounts(ctx, opts);
+  try {
+    const key = await accounts.getApiKey(await accounts.serviceAccountId(args[0]!), args[1]!);
+    if (opts.json) return printJson(ctx.io, key);
+    await printRecord(ctx.io, keyRecord(key));
+  } finally {
+    await client.close();
+  }
+}
+
+async function setActive(args: string[], opts: CommonOptions, ctx: Ctx, active: boolean): Promise<void> {
+  const { client, accounts } = await openAccounts(ctx, opts);
+  try {
+    const key = await accounts.updateApiKey(await accounts.serviceAccountId(args[0]!), args[1]!, { active });
+    if (opts.json) printJson(ctx.io, key);
+    ctx.warn(
+      active
+        ? `Activated API key "${key.name}": it can log in again, and the tokens it issued work again.`
+        : `Deactivated API key "${key.name}": it and the tokens it issued are rejected until it is activated again.`,
+    );
+  } finally {
+    await client.close();
+  }
+}
+
+export const activate = (args: string[], opts: CommonOptions, ctx: Ctx) => setActive(args, opts, ctx, true);
+export const deactivate = (args: string[], opts: CommonOptions, ctx: Ctx) => setActive(args, opts, ctx, false);
+
+interface DeleteOptions extends CommonOptions {
+  yes?: boolean;
+}
+
+export async function remove(args: string[], opts: DeleteOptions, ctx: Ctx): Promise<void> {
+  const [saArg, keyArg] = args as [string, string];
+  requireYesOrTerminal(ctx, opts.yes, `delete API key "${keyArg}"`);
+  const { client, accounts } = await openAccounts(ctx, opts);
+  try {
+    const saId = await accounts.serviceAccountId(saArg);
+    const key = await accounts.getApiKey(saId, keyArg);
+    await confirmOrDecline(ctx, opts.yes, `Delete API key "${key.name}" (${key.id}) of service account "${saArg}"?`);
+    await accounts.deleteApiKey(saId, key.id);
+    if (opts.json) printJson(ctx.io, { deleted: { id: key.id, name: key.name } });
+    ctx.warn(`Deleted API key "${key.name}".`);
+  } finally {
+    await client.close();
+  }
+}
+
+interface RotateOptions extends KeyOutputOptions {
+  retain?: string;
+}
+
+function parseRetain(v: string | undefined): number {
+  if (v === undefined) return 0;
+  const n = Number(v);
+  if (!/^\s*\d+\s*$/.test(v) || !Number.isSafeInteger(n) || n > 5_256_000) {
+    throw new UsageError(`--retain must be a whole number of minutes (0 or more), not ${JSON.stringify(v.slice(0, 40))}`);
+  }
+  return n;
+}
+
+export async function rotate(args: string[], opts: RotateOptions, ctx: Ctx): Promise<void> {
+  const [saArg, keyArg] = args as [string, string];
+  const retain = parseRetain(opts.retain);
+  const sink = keySink(ctx, opts);
+  const { session, client, accounts } = await claimed(sink, () => openAccounts(ctx, opts));
+  let key: ApiKey;
+  let saId: string;
+  try {
+    [saId, key] = await claimed(sink, async () => {
+      const id = await accounts.serviceAccountId(saArg);
+      return [id, await accounts.rotateApiKey(id, keyArg, retain)] as const;
+    });
+  } finally {
+    await client.close();
+  }
+  const secret = secretOf(key);
+  ctx.net(opts).secrets!.push(secret);
+
+  // Profiles that log in with this key get the new one in the same step (their tokens stay valid).
+  const sa = (key.body as Record<string, unknown> | null)?.service_account as { id?: string; name?: string } | undefined;
+  let updates: ProfileUpdate[];
+  try {
+    updates = await updateProfilesAfterRotation(ctx.store(), {
+      server: { url: session.server, id: session.profile.settings.serverId },
+      serviceAccountId: sa?.id ?? canonicalUuid(saId),
+      keyId: key.id,
+      newKey: secret,
+    });
+  } catch (e) {
+    updates = [{ profile: '(all)', outcome: 'failed', reason: e instanceof Error ? e.message : String(e) }];
+  }
+
+  deliver(ctx, opts, sink, key, secret, { profiles: updates.map((u) => ({ profile: u.profile, updated: u.outcome === 'updated' })) });
+  ctx.warn(
+    `Rotated API key "${key.name}" of service account "${sa?.name ?? saArg}"; the old key ${retain > 0 ? `keeps working for ${retain} min` : 'no longer works'} (tokens it issued stay valid).`,
+  );
+  for (const u of updates) if (u.outcome === 'updated') ctx.warn(`Profile "${u.profile}" now uses the new key.`);
+  if (sink.target !== 'stdout') ctx.warn(`Wrote the new key to ${sink.target} (mode 0600).`);
+  const failed = updates.filter((u) => u.outcome === 'failed');
+  if (failed.length) {
+    for (const u of failed.slice(1)) ctx.warn(`zenml-api: profile "${u.profile}" could not be updated with the new key (${u.reason})`);
+    const f = failed[0]!;
+    throw new PartialFailure(
+      `profile "${f.profile}" could not be updated with the new key (${f.reason}); the new key was ${sink.target === 'stdout' ? 'printed on stdout' : `written to ${sink.target}`}`,
+      { hint: `Save it now, then run \`zenml-api login --profile ${f.profile} --api-key -\` with it.` },
+    );
+  }
+  if (sink.target === 'stdout' && !opts.json) ctx.warn('The new key is printed on stdout: store it wherever the old one was used.');
+}

@@ -1,0 +1,65 @@
+/** `login --pro-workspace`: find a Pro workspace's server and log in to it with the Pro token. */
+import { ProApi, type ProWorkspace } from '../../api/pro.js';
+import { makeClient } from '../../auth/connect.js';
+import { performLogin } from '../../auth/login.js';
+import { openProSession } from '../../auth/pro-session.js';
+import { DEFAULT_PRO_API_URL, validateProfileName } from '../../auth/profiles.js';
+import { serializeToken } from '../../auth/tokens.js';
+import { normalizeServerUrl } from '../../auth/url.js';
+import { AuthError, UsageError } from '../../errors.js';
+import type { CommonOptions, Ctx } from '../context.js';
+import { printLoginResult } from './run.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+async function findWorkspace(api: ProApi, nameOrId: string): Promise<ProWorkspace> {
+  if (UUID.test(nameOrId)) return api.workspace(nameOrId);
+  const matches = (await api.workspaces({ workspace_name: nameOrId })).filter((w) => w.name === nameOrId || w.id === nameOrId);
+  if (matches.length === 0) throw new UsageError(`no ZenML Pro workspace named "${nameOrId}" (see \`zenml-api pro workspaces list\`)`);
+  if (matches.length > 1) throw new UsageError(`several workspaces are named "${nameOrId}": use its id (see \`zenml-api pro workspaces list\`)`);
+  return matches[0]!;
+}
+
+export async function loginToWorkspace(nameOrId: string, opts: CommonOptions & { insecureStorage?: boolean; switch?: boolean }, ctx: Ctx): Promise<void> {
+  const store = ctx.store();
+  // The Pro credentials come from the current profile (or ZENML_PRO_API_*); --profile names the new one.
+  const pro = openProSession(store, { env: ctx.env, net: ctx.net(opts), now: ctx.now, warn: ctx.warn });
+  const proToken = await pro.validToken();
+  const client = makeClient(pro.baseUrl, {}, ctx.net(opts), pro.provider(), ctx.warn);
+  let ws: ProWorkspace;
+  try {
+    ws = await findWorkspace(new ProApi(client), nameOrId);
+  } finally {
+    await client.close();
+  }
+  const url = ws.zenml_service?.status?.server_url;
+  if (!url || (ws.status && ws.status !== 'available')) {
+    throw new AuthError(`workspace "${ws.name}" is not running (status: ${ws.status ?? 'unknown'}), so it has no server to log in to`);
+  }
+  const server = normalizeServerUrl(url, 'workspace server URL');
+  const profile = validateProfileName(opts.profile ?? ws.name.replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 64));
+  ctx.net(opts).secrets!.push(proToken.token);
+
+  // The workspace profile keeps the Pro credentials it needs to renew its (one-hour) token.
+  const proKey = pro.renewable && pro.profileName ? await store.get(pro.profileName, pro.settings.storage ?? 'keychain', 'pro-api-key') : null;
+  const result = await performLogin(
+    {
+      profile,
+      server,
+      settings: {},
+      method: { kind: 'pro-external', proToken: proToken.token },
+      forceFile: opts.insecureStorage === true,
+      makeCurrent: opts.switch !== false,
+      extra: {
+        proWorkspace: { id: ws.id, name: ws.name },
+        ...(pro.fromEnvironment ? {} : { proAuth: proKey ? 'pro-api-key' : 'pro-token' }),
+        ...(pro.baseUrl !== DEFAULT_PRO_API_URL ? { proApiUrl: pro.baseUrl } : {}),
+      },
+      extraSecrets: pro.fromEnvironment
+        ? {}
+        : { 'pro-token': serializeToken(proToken), 'pro-api-key': proKey },
+    },
+    { store, net: ctx.net(opts), now: ctx.now, warn: ctx.warn },
+  );
+  printLoginResult(ctx, opts, result, 'pro-external', store.file.location);
+}

@@ -1,0 +1,145 @@
+import { ProApi, type ProWorkspace } from '../../api/pro.js';
+import { makeClient } from '../../auth/connect.js';
+import { envProCredentials } from '../../auth/env.js';
+import { performProLogin } from '../../auth/pro-login.js';
+import { openProSession, proBaseUrl } from '../../auth/pro-session.js';
+import { DEFAULT_PRO_API_URL, validateProfileName } from '../../auth/profiles.js';
+import { unknownProfile } from '../../auth/resolve.js';
+import { formatWhen } from '../../auth/tokens.js';
+import { normalizeServerUrl } from '../../auth/url.js';
+import { UsageError } from '../../errors.js';
+import { printJson } from '../../output/json.js';
+import { promptHidden, readSecretFromStdin } from '../../output/prompt.js';
+import { printRecord, printTable } from '../../output/table.js';
+import type { CommonOptions, Ctx } from '../context.js';
+
+interface LoginOptions extends CommonOptions {
+  token?: string | boolean;
+  apiKey?: string | boolean;
+  proApiUrl?: string;
+  insecureStorage?: boolean;
+}
+
+async function readSecret(ctx: Ctx, value: string | boolean, what: string, flag: string): Promise<string> {
+  if (value === '-' || (value === true && !ctx.io.stdinIsTTY)) return readSecretFromStdin(ctx.io, what);
+  if (value === true) {
+    const v = (await promptHidden(ctx.io, what)).trim();
+    if (!v) throw new UsageError(`no ${what} given`);
+    return v;
+  }
+  throw new UsageError(`do not put the ${what} on the command line: use \`${flag} -\` to read it from stdin, or \`${flag}\` alone for a hidden prompt`);
+}
+
+export async function login(_args: string[], opts: LoginOptions, ctx: Ctx): Promise<void> {
+  if ((opts.token !== undefined) === (opts.apiKey !== undefined)) throw new UsageError('pass one of --token and --api-key');
+  const store = ctx.store();
+  const cfg = store.profiles.read();
+  const profile = opts.profile !== undefined ? validateProfileName(opts.profile) : (ctx.env.ZENML_API_PROFILE ?? cfg.current ?? 'default');
+  if (opts.profile === undefined && ctx.env.ZENML_API_PROFILE && !cfg.profiles[profile]) throw unknownProfile(profile, cfg);
+  const existing = cfg.profiles[profile];
+  const proApiUrl = opts.proApiUrl
+    ? normalizeServerUrl(opts.proApiUrl, 'Pro API URL')
+    : (envProCredentials(ctx.env)?.proApiUrl ?? existing?.proApiUrl ?? DEFAULT_PRO_API_URL);
+  const secrets = ctx.net(opts).secrets!;
+  let method: { kind: 'pro-token'; token: string } | { kind: 'pro-api-key'; apiKey: string };
+  if (opts.apiKey !== undefined) {
+    const apiKey = await readSecret(ctx, opts.apiKey, 'ZenML Pro API key', '--api-key');
+    secrets.push(apiKey);
+    if (apiKey.startsWith('ZENKEY_')) {
+      throw new UsageError('that is a ZenML server API key (ZENKEY_…), not a Pro key: use `zenml-api login SERVER_URL --api-key -`');
+    }
+    if (!apiKey.startsWith('ZENPROKEY_')) ctx.warn('warning: ZenML Pro API keys start with ZENPROKEY_; trying it anyway');
+    method = { kind: 'pro-api-key', apiKey };
+  } else {
+    const token = await readSecret(ctx, opts.token!, 'ZenML Pro API token', '--token');
+    secrets.push(token);
+    method = { kind: 'pro-token', token };
+  }
+  const r = await performProLogin(
+    { profile, proApiUrl, method, forceFile: opts.insecureStorage === true },
+    { store, net: ctx.net(opts), now: ctx.now, warn: ctx.warn },
+  );
+  const who = r.user.email ?? r.user.username ?? r.user.name ?? r.user.id;
+  const expiry = r.token.expiresAt === null ? 'has no known expiry' : `expires ${formatWhen(r.token.expiresAt, ctx.now())}`;
+  if (opts.json) {
+    printJson(ctx.io, { profile, pro_api_url: proApiUrl, user: r.user, token_expires_at: r.token.expiresAt === null ? null : new Date(r.token.expiresAt).toISOString(), storage: r.storage });
+    return;
+  }
+  ctx.warn(`Logged in to ZenML Pro (${proApiUrl}) as ${who}${r.user.is_service_account ? ' (service account)' : ''}, profile "${profile}".`);
+  ctx.warn(`The Pro token ${expiry}${method.kind === 'pro-api-key' ? ' and is renewed from the key automatically' : ''}.`);
+}
+
+export async function logout(_args: string[], opts: CommonOptions, ctx: Ctx): Promise<void> {
+  const store = ctx.store();
+  const cfg = store.profiles.read();
+  const name = opts.profile ?? ctx.env.ZENML_API_PROFILE ?? cfg.current;
+  if (!name) throw new UsageError('no current profile');
+  validateProfileName(name);
+  const p = cfg.profiles[name];
+  if (!p) throw unknownProfile(name, cfg);
+  if (p.storage) await store.write(name, p.storage, { 'pro-token': null, 'pro-api-key': null });
+  await store.profiles.update((c) => {
+    if (c.profiles[name]) delete c.profiles[name]!.proAuth;
+  });
+  ctx.warn(`Logged out of ZenML Pro in profile "${name}"; its server credentials are untouched.`);
+}
+
+function session(ctx: Ctx, opts: CommonOptions) {
+  return openProSession(ctx.store(), { flag: opts.profile, env: ctx.env, net: ctx.net(opts), now: ctx.now, warn: ctx.warn });
+}
+
+async function withApi<T>(ctx: Ctx, opts: CommonOptions, fn: (api: ProApi) => Promise<T>): Promise<T> {
+  const s = session(ctx, opts);
+  const client = makeClient(s.baseUrl, {}, ctx.net(opts), s.provider(), ctx.warn);
+  try {
+    return await fn(new ProApi(client));
+  } finally {
+    await client.close();
+  }
+}
+
+export async function token(_args: string[], opts: CommonOptions, ctx: Ctx): Promise<void> {
+  const s = session(ctx, opts);
+  const t = await s.validToken();
+  if (opts.json) {
+    printJson(ctx.io, { token: t.token, expires_at: t.expiresAt === null ? null : new Date(t.expiresAt).toISOString(), profile: s.profileName, pro_api_url: s.baseUrl });
+    return;
+  }
+  ctx.io.out(`${t.token}\n`);
+}
+
+export async function usersMe(_args: string[], opts: CommonOptions, ctx: Ctx): Promise<void> {
+  const me = await withApi(ctx, opts, (api) => api.me());
+  if (opts.json) return printJson(ctx.io, me);
+  await printRecord(ctx.io, [
+    ['name', me.name ?? ''],
+    ['username', me.username ?? ''],
+    ['email', me.email ?? ''],
+    ['id', me.id],
+    ['organization', me.organization_id ?? ''],
+    ['service account', me.is_service_account ? 'yes' : 'no'],
+    ['active', me.is_active === undefined ? '' : me.is_active ? 'yes' : 'no'],
+  ]);
+}
+
+export async function organizationsList(_args: string[], opts: CommonOptions, ctx: Ctx): Promise<void> {
+  const orgs = await withApi(ctx, opts, (api) => api.organizations());
+  if (opts.json) return printJson(ctx.io, orgs);
+  await printTable(ctx.io, ['NAME', 'ID', 'DESCRIPTION'], orgs.map((o) => [o.name, o.id, (o.description as string | null) ?? '']));
+}
+
+export function workspaceServerUrl(w: ProWorkspace): string | null {
+  return w.zenml_service?.status?.server_url ?? null;
+}
+
+export async function workspacesList(_args: string[], opts: CommonOptions & { organization?: string }, ctx: Ctx): Promise<void> {
+  const list = await withApi(ctx, opts, (api) => api.workspaces(opts.organization ? { organization_id: opts.organization } : {}));
+  if (opts.json) return printJson(ctx.io, list);
+  await printTable(
+    ctx.io,
+    ['NAME', 'ID', 'ORGANIZATION', 'STATUS', 'SERVER URL'],
+    list.map((w) => [w.name, w.id, w.organization?.name ?? '', w.status ?? '', workspaceServerUrl(w) ?? '']),
+  );
+}
+
+export { proBaseUrl };
