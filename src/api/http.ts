@@ -154,7 +154,9 @@ function buildDispatcher(tls: TlsOptions | undefined, timeoutMs: number): Dispat
   const base = { connect, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, keepAliveTimeout: 4_000 };
   const env = process.env;
   const proxied = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((k) => env[k]);
-  if (proxied) return new EnvHttpProxyAgent({ ...base, requestTls: connect } as ConstructorParameters<typeof EnvHttpProxyAgent>[0]);
+  // Plain-http targets go through the proxy in absolute form (no CONNECT tunnel): many proxies
+  // allow CONNECT only to port 443.
+  if (proxied) return new EnvHttpProxyAgent({ ...base, requestTls: connect, proxyTunnel: false } as ConstructorParameters<typeof EnvHttpProxyAgent>[0]);
   return new Agent(base);
 }
 

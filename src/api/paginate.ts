@@ -2,7 +2,7 @@
  * Fetches the pages of a ZenML `Page` list concurrently while handing their items over in order.
  * At most `concurrency` pages are in flight or waiting, so memory does not grow with the list.
  */
-import { CliError } from '../errors.js';
+import { CliError, InterruptedError } from '../errors.js';
 
 export interface PageLike {
   index: number;
@@ -55,6 +55,7 @@ export async function paginate(o: PaginateOptions): Promise<void> {
     try {
       page = await inflight.get(n)!;
     } catch (e) {
+      if (e instanceof InterruptedError) throw e;
       throw new PageError(n, total, e);
     }
     inflight.delete(n);
