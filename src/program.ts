@@ -9,7 +9,7 @@ import { VERSION } from './version.js';
 import { registerCommands } from './commands/index.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
 
-export function buildProgram(ctx: Ctx): Command {
+export function buildProgram(ctx: Ctx, writeErr: (s: string) => void = (s) => void ctx.io.stderr.write(s)): Command {
   const program = new Command('zenml-api');
   program
     .description('Log in to ZenML servers and ZenML Pro, keep their credentials in the OS keychain, and call their APIs.')
@@ -21,7 +21,7 @@ export function buildProgram(ctx: Ctx): Command {
     .exitOverride()
     .configureOutput({
       writeOut: (s) => ctx.io.out(s),
-      writeErr: (s) => ctx.io.stderr.write(s),
+      writeErr,
       // Commander's messages become one line: "zenml-api: unknown option '--x' (did you mean --y?)".
       outputError: () => undefined,
     });
@@ -55,13 +55,34 @@ function commanderMessage(e: CommanderError): string {
 
 /** Runs the program; returns the exit code for commander's own outcomes (help, usage errors). */
 export async function runProgram(argv: string[], ctx: Ctx): Promise<number> {
+  // Commander's error output (e.g. help for a missing subcommand) is held back, then replaced by one line.
+  let held = '';
+  const program = buildProgram(ctx, (s) => void (held += s));
+  const words = argv.slice(2);
+  if (words[0] === 'help' && words[1] !== undefined && !findCommand(program, words[1])) {
+    ctx.io.err(`zenml-api: no help for '${words[1].slice(0, 60)}': it is not a command (try \`zenml-api --help\`, or \`zenml-api help exit-codes\`)`);
+    return ExitCode.usage;
+  }
   try {
-    await buildProgram(ctx).parseAsync(argv);
+    await program.parseAsync(argv);
     return ExitCode.ok;
   } catch (e) {
     if (!(e instanceof CommanderError)) throw e;
-    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return ExitCode.ok;
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return ExitCode.ok;
+    if (e.code === 'commander.help') {
+      if (e.exitCode === 0) return ExitCode.ok;
+      // A group command without its subcommand, e.g. `pro users`.
+      const path = words.filter((w) => !w.startsWith('-')).slice(0, 3).join(' ');
+      ctx.io.err(`zenml-api: \`${path}\` needs a subcommand (see \`zenml-api ${path} --help\`)`);
+      return ExitCode.usage;
+    }
     ctx.io.err(`zenml-api: ${commanderMessage(e)}`);
     return ExitCode.usage;
+  } finally {
+    if (held && !held.includes('Usage:')) ctx.io.stderr.write(held);
   }
+}
+
+function findCommand(program: Command, name: string): Command | undefined {
+  return program.commands.find((c) => c.name() === name || c.aliases().includes(name));
 }
