@@ -6,7 +6,7 @@ export default defineConfig({
     // e2e tests spawn the built binary; two cores, so keep the pool small.
     pool: 'forks',
     maxWorkers: 2,
-    testTimeout: 30_000,
+    testTimeout: 60_000,
     hookTimeout: 30_000,
     reporters: ['default'],
   },

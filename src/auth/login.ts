@@ -137,50 +137,51 @@ export async function performLogin(req: LoginRequest, deps: Deps): Promise<Login
     }
 
     // Verified: store. Secrets first (they replace the old ones), then the profile.
+    const verified = token;
     const kind: CredentialKind = m.kind === 'device' ? 'device' : m.kind;
     const changes: SecretChanges = {
-      'access-token': serializeToken(token),
+      'access-token': serializeToken(verified),
       'api-key': m.kind === 'api-key' ? m.apiKey : null,
       password: m.kind === 'password' ? m.password : null,
       ...req.extraSecrets,
     };
-    const before = deps.store.profiles.read().profiles[req.profile];
-    // Keep Pro secrets of the profile where they are: copy them along if the storage changes.
-    const storage = await deps.store.writeNew(req.profile, changes, { forceFile: req.forceFile });
-    if (before?.storage && before.storage !== storage) {
-      const moved: SecretChanges = {};
-      for (const n of ['pro-token', 'pro-api-key'] as const) {
-        if (req.extraSecrets && n in req.extraSecrets) continue;
-        const v = await deps.store.get(req.profile, before.storage, n).catch(() => null);
-        if (v) moved[n] = v;
+    return await deps.store.withProfileLock(req.profile, async () => {
+      const before = deps.store.profiles.read().profiles[req.profile];
+      // Keep Pro secrets of the profile where they are: copy them along if the storage changes.
+      const storage = await deps.store.writeNew(req.profile, changes, { forceFile: req.forceFile });
+      if (before?.storage && before.storage !== storage) {
+        const moved: SecretChanges = {};
+        for (const n of ['pro-token', 'pro-api-key'] as const) {
+          if (req.extraSecrets && n in req.extraSecrets) continue;
+          const v = await deps.store.get(req.profile, before.storage, n).catch(() => null);
+          if (v) moved[n] = v;
+        }
+        if (Object.keys(moved).length) await deps.store.write(req.profile, storage, moved);
+        await deps.store.removeAll(req.profile, before.storage).catch(() => undefined);
       }
-      if (Object.keys(moved).length) await deps.store.write(req.profile, storage, moved);
-      await deps.store.removeAll(req.profile, before.storage).catch(() => undefined);
-    }
-    await deps.store.profiles.update((cfg) => {
-      const prev = cfg.profiles[req.profile] ?? {};
-      const next: StoredProfile = {
-        ...prev,
-        server: req.server,
-        auth: kind,
-        storage,
-        serverVersion: info.version,
-        serverId: info.id,
-        user: { id: user.id, name: user.name, serviceAccount: Boolean((user.body as Record<string, unknown> | null)?.is_service_account) },
-        updatedAt: new Date(deps.now()).toISOString(),
-        ...req.extra,
-      };
-      if (m.kind === 'password') next.username = m.username;
-      else delete next.username;
-      if (req.settings.caCert) next.caCert = req.settings.caCert;
-      if (req.settings.verifySsl === false) next.verifySsl = false;
-      else delete next.verifySsl;
-      if (prev.server && prev.server !== req.server) delete next.serverId;
-      next.serverId = info.id;
-      cfg.profiles[req.profile] = next;
-      if (req.makeCurrent || !cfg.current || !cfg.profiles[cfg.current]) cfg.current = req.profile;
+      await deps.store.profiles.update((cfg) => {
+        const prev = cfg.profiles[req.profile] ?? {};
+        const next: StoredProfile = {
+          ...prev,
+          server: req.server,
+          auth: kind,
+          storage,
+          serverVersion: info.version,
+          serverId: info.id,
+          user: { id: user.id, name: user.name, serviceAccount: Boolean((user.body as Record<string, unknown> | null)?.is_service_account) },
+          updatedAt: new Date(deps.now()).toISOString(),
+          ...req.extra,
+        };
+        if (m.kind === 'password') next.username = m.username;
+        else delete next.username;
+        if (req.settings.caCert) next.caCert = req.settings.caCert;
+        if (req.settings.verifySsl === false) next.verifySsl = false;
+        else delete next.verifySsl;
+        cfg.profiles[req.profile] = next;
+        if (req.makeCurrent || !cfg.current || !cfg.profiles[cfg.current]) cfg.current = req.profile;
+      });
+      return { profile: req.profile, server: req.server, info, user, token: verified, storage };
     });
-    return { profile: req.profile, server: req.server, info, user, token, storage };
   } finally {
     await Promise.all([client.close(), authed.close()]);
   }

@@ -112,6 +112,18 @@ export class CredentialStore {
     this.deps.warn(`warning: ${reason}; storing credentials in ${this.file.location} (mode 0600) instead`);
   }
 
+  /**
+   * Runs a change of one profile (its secrets, then its settings) under that profile's lock, so
+   * that a concurrent login and logout of the same profile cannot interleave their two steps.
+   */
+  async withProfileLock<T>(profile: string, fn: () => Promise<T>): Promise<T> {
+    const { ensurePrivateDir } = await import('./fsutil.js');
+    const { withLock } = await import('./lock.js');
+    const { join } = await import('node:path');
+    ensurePrivateDir(this.dir);
+    return withLock(join(this.dir, `profile-${profile}.lock`), fn, { timeoutMs: 60_000 });
+  }
+
   /** Removes every secret of a profile; keychain failures are reported, not hidden. */
   async removeAll(profile: string, storage: StorageKind | undefined): Promise<void> {
     const where: StorageKind[] = storage ? [storage] : ['keychain', 'file'];

@@ -21,11 +21,21 @@ beforeAll(async () => {
 afterAll(() => server.close());
 afterEach(() => box?.cleanup());
 
-/** Runs `--version` for a start-up baseline, then the command; returns the command's extra time. */
+/**
+ * Runs the command with the keychain tried (and failing) and again with the file chosen up front;
+ * the difference is what detecting the missing keychain cost. The least of three pairs, so that
+ * a busy machine does not pass for a slow detection.
+ */
 async function extraTime(b: Sandbox, args: string[], opts: Parameters<Sandbox['run']>[1]) {
-  const base = await b.run(['--version'], { env: opts?.env });
-  const r = await b.run(args, { ...opts, timeout: 10_000 });
-  return { r, extra: (r.durationMs ?? 0) - (base.durationMs ?? 0) };
+  let first: Awaited<ReturnType<Sandbox['run']>> | undefined;
+  let extra = Infinity;
+  for (let i = 0; i < 3; i++) {
+    const r = await b.run(args, { ...opts, timeout: 10_000 });
+    first ??= r;
+    const base = await b.run(args, { ...opts, env: { ...opts?.env, ZENML_API_STORE: 'file' }, timeout: 10_000 });
+    extra = Math.min(extra, (r.durationMs ?? 0) - (base.durationMs ?? 0));
+  }
+  return { r: first!, extra };
 }
 
 describe('file fallback', () => {
@@ -38,7 +48,7 @@ describe('file fallback', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain(join(box.configDir, 'credentials.json'));
     expect(warnings[0]).toContain('no D-Bus session bus');
-    expect(extra).toBeLessThan(1000); // detection plus one local login, beyond plain start-up
+    expect(extra).toBeLessThan(1000); // detecting the missing keychain
     expect(statSync(join(box.configDir, 'credentials.json')).mode & 0o777).toBe(0o600);
     expect(statSync(box.configDir).mode & 0o777).toBe(0o700);
     expect(box.config().profiles.default!.storage).toBe('file');
@@ -146,7 +156,7 @@ describe('profiles', () => {
     }
     const leftovers = box.files().filter((f) => /\.tmp$|\.lock$/.test(f.path));
     expect(leftovers).toEqual([]);
-  });
+  }, 120_000);
 });
 
 describe('status', () => {

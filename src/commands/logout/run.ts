@@ -22,14 +22,17 @@ export async function run(_args: string[], opts: Options, ctx: Ctx): Promise<voi
   }
   for (const name of names) {
     const p = config.profiles[name]!;
-    await store.removeAll(name, p.storage);
-    await store.profiles.update((cfg) => {
-      const cur = cfg.profiles[name];
-      if (!cur) return;
-      delete cur.auth;
-      delete cur.proAuth;
-      delete cur.user;
-      delete cur.username;
+    await store.withProfileLock(name, async () => {
+      const now = store.profiles.read().profiles[name] ?? p;
+      await store.removeAll(name, now.storage);
+      await store.profiles.update((cfg) => {
+        const cur = cfg.profiles[name];
+        if (!cur) return;
+        delete cur.auth;
+        delete cur.proAuth;
+        delete cur.user;
+        delete cur.username;
+      });
     });
     ctx.warn(`Logged out of profile "${name}"${p.server ? ` (${p.server})` : ''}.`);
   }

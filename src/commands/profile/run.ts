@@ -90,10 +90,12 @@ export async function remove(args: string[], _opts: CommonOptions, ctx: Ctx): Pr
   const cfg = store.profiles.read();
   const p = cfg.profiles[name];
   if (!p) throw unknownProfile(name, cfg);
-  await store.removeAll(name, p.storage);
-  await store.profiles.update((c) => {
-    delete c.profiles[name];
-    if (c.current === name) delete c.current;
+  await store.withProfileLock(name, async () => {
+    await store.removeAll(name, store.profiles.read().profiles[name]?.storage ?? p.storage);
+    await store.profiles.update((c) => {
+      delete c.profiles[name];
+      if (c.current === name) delete c.current;
+    });
   });
   ctx.warn(`Removed profile "${name}" and its secrets.`);
 }
