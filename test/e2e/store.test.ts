@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startStandin, type Standin } from '../support/standin/index.js';
 import { Sandbox } from '../support/cli.js';
-import { hasDbusDaemon, startEmptyBus } from '../support/dbus.js';
+import { hasDbusDaemon, hasTool, startEmptyBus } from '../support/dbus.js';
 
 let server: Standin;
 let key: string;
@@ -73,6 +73,29 @@ describe('file fallback', () => {
     }
   });
 
+  it.skipIf(!hasDbusDaemon() || !hasTool('dbus-test-tool'))('with a Secret Service that never answers: bounded, then the file', async () => {
+    box = new Sandbox();
+    const bus = await startEmptyBus();
+    const { spawn } = await import('node:child_process');
+    const hole = spawn('dbus-test-tool', ['black-hole', '--session', '--name=org.freedesktop.secrets', '--no-read'], {
+      env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: bus.address },
+      stdio: 'ignore',
+    });
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      const env = { ZENML_API_STORE: undefined, DBUS_SESSION_BUS_ADDRESS: bus.address };
+      const r = await box.run(['login', server.url, '--api-key', '-'], { input: key, env, timeout: 20_000 });
+      expect(r.exitCode).toBe(0);
+      expect(r.stderr).toMatch(/keychain.*storing credentials in/);
+      expect(box.config().profiles.default!.storage).toBe('file');
+      // The binding's own D-Bus timeout (2 s) bounds a silent service; measured ~2.1 s in all.
+      expect(r.durationMs).toBeLessThan(15_000);
+    } finally {
+      hole.kill();
+      bus.close();
+    }
+  });
+
   it('ZENML_API_STORE=file and --insecure-storage choose the file without a warning', async () => {
     box = new Sandbox();
     let r = await box.run(['login', server.url, '--api-key', '-'], { input: key, env: { ZENML_API_STORE: 'file' } });
@@ -125,6 +148,19 @@ describe('profiles', () => {
     expect(JSON.parse(viaEnv.stdout).name).toBe('store-sa');
     const viaFlag = await box.run(['current-user', '--json', '--profile', 'b']);
     expect(JSON.parse(viaFlag.stdout).name).toBe('default');
+  });
+
+  it('a corrupted credentials.json is reported, named, and left as it was', async () => {
+    box = new Sandbox();
+    await box.run(['login', server.url, '--api-key', '-'], { input: key });
+    const path = join(box.configDir, 'credentials.json');
+    writeFileSync(path, '[1,2', { mode: 0o600 });
+    const t = await box.run(['token']);
+    expect(t.exitCode).toBe(1);
+    expect(t.stderr).toBe(`zenml-api: ${path} is corrupted (it is not valid JSON); it was left untouched. Fix or move the file away, then run the command again.\n`);
+    const l = await box.run(['login', server.url, '--api-key', '-', '--profile', 'other'], { input: key });
+    expect(l.exitCode).toBe(1);
+    expect(readFileSync(path, 'utf8')).toBe('[1,2');
   });
 
   it('a corrupted config.json is reported, named, and left as it was', async () => {

@@ -12,15 +12,12 @@ export interface EmptyBus {
   close(): void;
 }
 
+export function hasTool(name: string): boolean {
+  return (process.env.PATH ?? '').split(':').some((p) => p !== '' && existsSync(join(p, name)));
+}
+
 export function hasDbusDaemon(): boolean {
-  const paths = (process.env.PATH ?? '').split(':');
-  return paths.some((p) => {
-    try {
-      return existsSync(join(p, 'dbus-daemon'));
-    } catch {
-      return false;
-    }
-  });
+  return hasTool('dbus-daemon');
 }
 
 export async function startEmptyBus(): Promise<EmptyBus> {
