@@ -12,7 +12,7 @@ import { acquireLock } from './lock.js';
 import type { NetOptions } from './net.js';
 import type { ActiveProfile } from './resolve.js';
 import type { CredentialStore } from './store.js';
-import { formatWhen, isExpiring, parseStoredToken, serializeToken, type StoredToken } from './tokens.js';
+import { computeExpiry, formatWhen, isExpiring, parseStoredToken, serializeToken, type StoredToken } from './tokens.js';
 import type { ServerCredential } from './flows.js';
 
 export interface SessionDeps {
@@ -60,7 +60,7 @@ export class ServerSession {
     if (this.profile.env) {
       const t = this.profile.env.token;
       if (!t) return this.cached;
-      const { computeExpiry } = await import('./tokens.js');
+      // When it was issued is unknown (obtainedAt 0): the short renewal leeway applies.
       return { token: t, expiresAt: computeExpiry(t, null, 0), obtainedAt: 0 };
     }
     return parseStoredToken(await this.deps.store.get(this.profile.name, this.storage(), 'access-token'));

@@ -30,12 +30,12 @@ export function lazy<O extends CommonOptions>(
   load: () => Promise<{ run: (args: string[], opts: O, ctx: Ctx) => Promise<void> }>,
 ) {
   return async (...a: unknown[]) => {
+    // commander passes the declared arguments, then the options, then the command itself.
     const cmd = a[a.length - 1] as Command;
-    const opts = cmd.optsWithGlobals() as O;
-    const args = cmd.args.slice(0, cmd.registeredArguments.length ? cmd.registeredArguments.length : cmd.args.length);
-    const positional = cmd.registeredArguments.length ? (a.slice(0, cmd.registeredArguments.length) as unknown[]) : args;
-    const flat = positional.flatMap((v) => (Array.isArray(v) ? v : v === undefined ? [] : [v])) as string[];
+    const positional = a
+      .slice(0, cmd.registeredArguments.length)
+      .flatMap((v) => (Array.isArray(v) ? v : v === undefined ? [] : [v])) as string[];
     const mod = await load();
-    await mod.run(flat, opts, ctx);
+    await mod.run(positional, cmd.optsWithGlobals() as O, ctx);
   };
 }

@@ -17,6 +17,7 @@ export function register(program: Command, ctx: Ctx): void {
 
   const create = group
     .command('create')
+    .summary('create an API key and print it once')
     .description('create an API key; it is printed once on stdout (only the key and a newline) or written to --output-file')
     .argument(...SA)
     .argument('<name>', 'the new key\'s name')
@@ -56,6 +57,7 @@ export function register(program: Command, ctx: Ctx): void {
 
   const deactivate = group
     .command('deactivate')
+    .summary('deactivate an API key: it and its tokens are rejected at once')
     .description('deactivate an API key: it and the tokens it issued are rejected at once, until it is activated again')
     .argument(...SA)
     .argument(...KEY);
@@ -80,6 +82,7 @@ export function register(program: Command, ctx: Ctx): void {
 
   const rotate = group
     .command('rotate')
+    .summary('replace an API key\'s value; profiles that log in with it get the new one')
     .description(
       'replace an API key\'s value; the new one is printed once on stdout or written to --output-file. ' +
         'Stored profiles that log in with the key get the new one in the same step (if one cannot be updated: exit 1, and the key is still printed)',

@@ -53,15 +53,16 @@ export async function create(args: string[], opts: CreateOptions, ctx: Ctx): Pro
   const sink = keySink(ctx, opts);
   const { client, accounts } = await claimed(sink, () => openAccounts(ctx, opts));
   let key: ApiKey;
+  let secret: string;
   try {
-    key = await claimed(sink, async () => {
+    [key, secret] = await claimed(sink, async () => {
       const saId = await accounts.serviceAccountId(saArg);
-      return accounts.createApiKey(saId, { name, ...(opts.description !== undefined ? { description: opts.description } : {}) });
+      const k = await accounts.createApiKey(saId, { name, ...(opts.description !== undefined ? { description: opts.description } : {}) });
+      return [k, secretOf(k)] as const;
     });
   } finally {
     await client.close();
   }
-  const secret = secretOf(key);
   ctx.net(opts).secrets!.push(secret);
   deliver(ctx, opts, sink, key, secret);
   const sa = (key.body as Record<string, unknown> | null)?.service_account as { name?: string } | undefined;
@@ -154,20 +155,22 @@ export async function rotate(args: string[], opts: RotateOptions, ctx: Ctx): Pro
   const { session, client, accounts } = await claimed(sink, () => openAccounts(ctx, opts));
   let key: ApiKey;
   let saId: string;
+  let secret: string;
   try {
-    [saId, key] = await claimed(sink, async () => {
+    [saId, key, secret] = await claimed(sink, async () => {
       const id = await accounts.serviceAccountId(saArg);
-      return [id, await accounts.rotateApiKey(id, keyArg, retain)] as const;
+      const k = await accounts.rotateApiKey(id, keyArg, retain);
+      return [id, k, secretOf(k)] as const;
     });
   } finally {
     await client.close();
   }
-  const secret = secretOf(key);
   ctx.net(opts).secrets!.push(secret);
 
   // Profiles that log in with this key get the new one in the same step (their tokens stay valid).
   const sa = (key.body as Record<string, unknown> | null)?.service_account as { id?: string; name?: string } | undefined;
-  let updates: ProfileUpdate[];
+  let updates: ProfileUpdate[] = [];
+  let unchecked: string | null = null;
   try {
     updates = await updateProfilesAfterRotation(ctx.store(), {
       server: { url: session.server, id: session.profile.settings.serverId },
@@ -176,7 +179,7 @@ export async function rotate(args: string[], opts: RotateOptions, ctx: Ctx): Pro
       newKey: secret,
     });
   } catch (e) {
-    updates = [{ profile: '(all)', outcome: 'failed', reason: e instanceof Error ? e.message : String(e) }];
+    unchecked = e instanceof Error ? e.message : String(e);
   }
 
   deliver(ctx, opts, sink, key, secret, { profiles: updates.map((u) => ({ profile: u.profile, updated: u.outcome === 'updated' })) });
@@ -185,12 +188,18 @@ export async function rotate(args: string[], opts: RotateOptions, ctx: Ctx): Pro
   );
   for (const u of updates) if (u.outcome === 'updated') ctx.warn(`Profile "${u.profile}" now uses the new key.`);
   if (sink.target !== 'stdout') ctx.warn(`Wrote the new key to ${sink.target} (mode 0600).`);
+  const where = sink.target === 'stdout' ? 'printed on stdout' : `written to ${sink.target}`;
+  if (unchecked !== null) {
+    throw new PartialFailure(`the stored profiles could not be checked for the old key (${unchecked}); the new key was ${where}`, {
+      hint: 'Save it now, then run `zenml-api login --profile NAME --api-key -` with it for each profile that used the old key.',
+    });
+  }
   const failed = updates.filter((u) => u.outcome === 'failed');
   if (failed.length) {
     for (const u of failed.slice(1)) ctx.warn(`zenml-api: profile "${u.profile}" could not be updated with the new key (${u.reason})`);
     const f = failed[0]!;
     throw new PartialFailure(
-      `profile "${f.profile}" could not be updated with the new key (${f.reason}); the new key was ${sink.target === 'stdout' ? 'printed on stdout' : `written to ${sink.target}`}`,
+      `profile "${f.profile}" could not be updated with the new key (${f.reason}); the new key was ${where}`,
       { hint: `Save it now, then run \`zenml-api login --profile ${f.profile} --api-key -\` with it.` },
     );
   }

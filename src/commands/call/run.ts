@@ -144,8 +144,12 @@ export async function run(args: string[], opts: Options, ctx: Ctx): Promise<void
   const { client } = await openClient(opts, ctx);
   try {
     const target = opts.pro ? path : apiPath(path);
-    client.resolve(target); // refuses other origins before anything is sent
+    const url = client.resolve(target); // refuses other origins before anything is sent
+    // --- API discovery hints (src/discovery/hints.ts): cached document only, never fails the call.
+    const hints = opts.pro ? null : await import('../../discovery/hints.js').then((m) => m.callHints(ctx, client.baseUrl, method, url, query)).catch(() => null);
+    // ---
     const res = await client.request({ method, path: target, query, headers, ...(body !== undefined ? { body } : {}), allowErrorStatus: true });
+    hints?.after(res.status);
     if (opts.paginate && res.status < 400) return await runPaginate(ctx, client, target, query, headers, res, concurrency, opts);
     if (opts.include && !opts.silent) await write(ctx, headerBlock(res));
     if (!opts.silent || res.status >= 400) await printBody(ctx, res);

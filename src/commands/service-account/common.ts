@@ -43,14 +43,29 @@ export async function confirm(ctx: Ctx, question: string): Promise<boolean> {
   const rl = createInterface({ input: ctx.io.stdin, output: ctx.io.stderr, terminal: ctx.io.stdinIsTTY });
   try {
     const answer = await new Promise<string>((res, rej) => {
-      const onAbort = () => rej(new InterruptedError());
-      ctx.signal.addEventListener('abort', onAbort, { once: true });
-      rl.on('SIGINT', () => rej(new InterruptedError()));
-      rl.on('close', () => res(''));
-      rl.question(`${question} [y/N] `, (a) => {
-        ctx.signal.removeEventListener('abort', onAbort);
-        res(a);
-      });
+      let settled = false;
+      const settle = (f: () => void) => {
+        if (settled) return;
+        settled = true;
+        ctx.signal.removeEventListener('abort', interrupted);
+        f();
+      };
+      // Ctrl-C ends the command; Ctrl-D counts as "no". Either way, end the prompt's line.
+      function interrupted() {
+        settle(() => {
+          ctx.io.stderr.write('\n');
+          rej(new InterruptedError());
+        });
+      }
+      ctx.signal.addEventListener('abort', interrupted, { once: true });
+      rl.on('SIGINT', interrupted);
+      rl.on('close', () =>
+        settle(() => {
+          ctx.io.stderr.write('\n');
+          res('');
+        }),
+      );
+      rl.question(`${question} [y/N] `, (a) => settle(() => res(a)));
     });
     return /^\s*y(es)?\s*$/i.test(answer);
   } finally {

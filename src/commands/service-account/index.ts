@@ -17,6 +17,7 @@ export function register(program: Command, ctx: Ctx): void {
 
   const create = group
     .command('create')
+    .summary('create a service account with an API key, and print the key once (or store it with --login)')
     .description(
       'create a service account and an API key named "default" for it; the key is printed once on stdout ' +
         '(only the key and a newline), written to --output-file, or stored in a profile with --login',
@@ -63,6 +64,7 @@ export function register(program: Command, ctx: Ctx): void {
 
   const deactivate = group
     .command('deactivate')
+    .summary('deactivate a service account: its tokens and keys are rejected at once')
     .description('deactivate a service account: its tokens and API keys are rejected at once, until it is activated again')
     .argument('<name-or-id>');
   jsonOption(deactivate, 'print the updated account as JSON');

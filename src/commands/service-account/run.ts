@@ -60,6 +60,7 @@ export async function create(args: string[], opts: CreateOptions, ctx: Ctx): Pro
 
   let sa: ServiceAccount;
   let key: ApiKey | null = null;
+  let secret = '';
   const { session, client, accounts } = await openAccounts(ctx, connectOpts).catch((e) => {
     sink?.abort();
     throw e;
@@ -74,6 +75,7 @@ export async function create(args: string[], opts: CreateOptions, ctx: Ctx): Pro
     if (withKey) {
       try {
         key = await accounts.createApiKey(sa.id, { name: DEFAULT_KEY_NAME });
+        secret = secretOf(key);
       } catch (e) {
         sink?.abort();
         throw withHint(e, `The service account "${sa.name}" was created without a key: add one with \`zenml-api api-key create ${sa.name} ${DEFAULT_KEY_NAME}\`.`);
@@ -88,7 +90,6 @@ export async function create(args: string[], opts: CreateOptions, ctx: Ctx): Pro
     ctx.warn(`Created service account "${sa.name}" (${sa.id}), without an API key.`);
     return;
   }
-  const secret = secretOf(key);
   ctx.net(opts).secrets!.push(secret);
 
   // --login: store the key in a profile, checked against the server like `zenml-api login --api-key`.
