@@ -4,4 +4,5 @@ export const EXIT_CODES_HELP = `Exit codes:
   2    usage error (bad flag, bad argument, unreadable input file)
   4    authentication needed or rejected (no credentials, expired token that cannot be renewed, 401)
   130  interrupted (Ctrl-C)
+  137  a keychain call hung past its deadline; the error was printed, then the process ended itself
 `;

@@ -3,6 +3,7 @@
  * scripts/with-keyring.sh). In CI ZENML_API_TEST_KEYCHAIN=required makes a missing keychain a
  * failure; elsewhere these tests are skipped, and say so.
  */
+import { existsSync } from 'node:fs';
 import { execa } from 'execa';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startStandin, type Standin } from '../support/standin/index.js';
@@ -137,4 +138,44 @@ describe.runIf(available || required)('a locked keyring', () => {
       box.cleanup();
     }
   });
+});
+
+const hasXvfb = (process.env.PATH ?? '').split(':').some((p) => p && existsSync(`${p}/Xvfb`));
+
+describe.runIf((available || required) && hasXvfb)('a locked keyring with a display attached', () => {
+  it('an unlock prompt nobody answers: the deadline ends the wait, and the process still ends', async () => {
+    // gnome-keyring shows its unlock prompt on a virtual display and waits forever; the
+    // binding's call never returns. The tool must give up at its deadline, say why, and end.
+    const box = new Sandbox({ keychain: true });
+    try {
+      const script = `
+        set -u
+        Xvfb :$DISPLAY_NUM -nolisten tcp >/dev/null 2>&1 & xpid=$!
+        trap 'kill $xpid 2>/dev/null' EXIT
+        sleep 0.5
+        printf '%s' '{"version":1,"current":"default","profiles":{"default":{"server":"http://127.0.0.1:9","auth":"token","storage":"keychain"}}}' > "$ZENML_API_CONFIG_DIR/config.json"
+        printf '%s' '{"token":"t","expiresAt":null,"obtainedAt":1}' | secret-tool store --label=t service zenml-api username default/access-token
+        dbus-send --session --dest=org.freedesktop.secrets --print-reply /org/freedesktop/secrets \\
+          org.freedesktop.Secret.Service.Lock array:objpath:/org/freedesktop/secrets/collection/login >/dev/null
+        export DISPLAY=:$DISPLAY_NUM
+        dbus-update-activation-environment DISPLAY=:$DISPLAY_NUM
+        start=$(date +%s%N)
+        timeout 60 node "$BIN" token 2>"$OUT/err"; echo "rc=$?" > "$OUT/codes"
+        echo "ms=$(( ($(date +%s%N) - start) / 1000000 ))" >> "$OUT/codes"
+      `;
+      const { BIN } = await import('../support/cli.js');
+      const { mkdirSync, readFileSync } = await import('node:fs');
+      mkdirSync(box.configDir, { recursive: true, mode: 0o700 });
+      const env = { ...box.env, ZENML_API_STORE: 'auto', ZENML_API_KEYCHAIN_TIMEOUT: undefined, BIN, OUT: box.dir, DISPLAY_NUM: String(90 + (process.pid % 9)) };
+      await execa('scripts/with-keyring.sh', ['bash', '-c', script], { reject: false, timeout: 90_000, env, extendEnv: false });
+      const codes = Object.fromEntries(readFileSync(`${box.dir}/codes`, 'utf8').trim().split('\n').map((l) => l.split('=') as [string, string]));
+      expect(readFileSync(`${box.dir}/err`, 'utf8')).toBe('zenml-api: the OS keychain did not answer within 3000 ms (read); is it locked?\n');
+      // The stuck call's thread cannot be cancelled, so the tool ends itself by signal (137), not
+      // by timeout(1) (124) or by hanging.
+      expect(codes.rc).toBe('137');
+      expect(Number(codes.ms)).toBeLessThan(20_000);
+    } finally {
+      box.cleanup();
+    }
+  }, 120_000);
 });
