@@ -7,6 +7,7 @@ import { isLoopbackUrl, normalizeServerUrl } from '../../auth/url.js';
 import { AuthError, UsageError } from '../../errors.js';
 import { printJson } from '../../output/json.js';
 import { promptHidden, readSecretFromStdin } from '../../output/prompt.js';
+import { readSecretFlag } from '../secret-input.js';
 import type { CommonOptions, Ctx } from '../context.js';
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -39,17 +40,6 @@ function pickProfile(config: ConfigData, server: string | undefined, flag: strin
   return name;
 }
 
-async function readSecret(ctx: Ctx, value: string | boolean, what: string, flag: string): Promise<string> {
-  if (value === '-') return readSecretFromStdin(ctx.io, what);
-  if (value === true) {
-    if (!ctx.io.stdinIsTTY) return readSecretFromStdin(ctx.io, what);
-    const v = (await promptHidden(ctx.io, what)).trim();
-    if (v === '') throw new UsageError(`no ${what} given`);
-    return v;
-  }
-  throw new UsageError(`do not put the ${what} on the command line (it ends up in shell history and process lists): use \`${flag} -\` to read it from stdin, or \`${flag}\` alone for a hidden prompt`);
-}
-
 export async function run(args: string[], opts: Options, ctx: Ctx): Promise<void> {
   const methods = [opts.apiKey !== undefined, opts.token !== undefined, opts.username !== undefined, opts.web === true, opts.proWorkspace !== undefined].filter(Boolean).length;
   if (methods > 1) throw new UsageError('choose one of --api-key, --token, --username, --web and --pro-workspace');
@@ -79,7 +69,7 @@ export async function run(args: string[], opts: Options, ctx: Ctx): Promise<void
   let method: LoginMethod;
   const secrets = ctx.net(opts).secrets!;
   if (opts.apiKey !== undefined) {
-    const apiKey = await readSecret(ctx, opts.apiKey, 'API key', '--api-key');
+    const apiKey = await readSecretFlag(ctx, opts.apiKey, 'API key', '--api-key');
     secrets.push(apiKey);
     if (apiKey.startsWith('ZENPROKEY_')) {
       throw new UsageError('that is a ZenML Pro API key (ZENPROKEY_…): it logs in to the Pro management API, not to a workspace server directly', {
@@ -89,7 +79,7 @@ export async function run(args: string[], opts: Options, ctx: Ctx): Promise<void
     if (!apiKey.startsWith('ZENKEY_')) ctx.warn('warning: ZenML API keys start with ZENKEY_; trying it anyway');
     method = { kind: 'api-key', apiKey };
   } else if (opts.token !== undefined) {
-    const token = await readSecret(ctx, opts.token, 'token', '--token');
+    const token = await readSecretFlag(ctx, opts.token, 'token', '--token');
     secrets.push(token);
     method = { kind: 'token', token };
   } else if (opts.username !== undefined) {

@@ -9,7 +9,7 @@ import { formatWhen } from '../../auth/tokens.js';
 import { normalizeServerUrl } from '../../auth/url.js';
 import { UsageError } from '../../errors.js';
 import { printJson } from '../../output/json.js';
-import { promptHidden, readSecretFromStdin } from '../../output/prompt.js';
+import { readSecretFlag } from '../secret-input.js';
 import { printRecord, printTable } from '../../output/table.js';
 import type { CommonOptions, Ctx } from '../context.js';
 
@@ -18,16 +18,6 @@ interface LoginOptions extends CommonOptions {
   apiKey?: string | boolean;
   proApiUrl?: string;
   insecureStorage?: boolean;
-}
-
-async function readSecret(ctx: Ctx, value: string | boolean, what: string, flag: string): Promise<string> {
-  if (value === '-' || (value === true && !ctx.io.stdinIsTTY)) return readSecretFromStdin(ctx.io, what);
-  if (value === true) {
-    const v = (await promptHidden(ctx.io, what)).trim();
-    if (!v) throw new UsageError(`no ${what} given`);
-    return v;
-  }
-  throw new UsageError(`do not put the ${what} on the command line: use \`${flag} -\` to read it from stdin, or \`${flag}\` alone for a hidden prompt`);
 }
 
 export async function login(_args: string[], opts: LoginOptions, ctx: Ctx): Promise<void> {
@@ -43,7 +33,7 @@ export async function login(_args: string[], opts: LoginOptions, ctx: Ctx): Prom
   const secrets = ctx.net(opts).secrets!;
   let method: { kind: 'pro-token'; token: string } | { kind: 'pro-api-key'; apiKey: string };
   if (opts.apiKey !== undefined) {
-    const apiKey = await readSecret(ctx, opts.apiKey, 'ZenML Pro API key', '--api-key');
+    const apiKey = await readSecretFlag(ctx, opts.apiKey, 'ZenML Pro API key', '--api-key');
     secrets.push(apiKey);
     if (apiKey.startsWith('ZENKEY_')) {
       throw new UsageError('that is a ZenML server API key (ZENKEY_…), not a Pro key: use `zenml-api login SERVER_URL --api-key -`');
@@ -51,7 +41,7 @@ export async function login(_args: string[], opts: LoginOptions, ctx: Ctx): Prom
     if (!apiKey.startsWith('ZENPROKEY_')) ctx.warn('warning: ZenML Pro API keys start with ZENPROKEY_; trying it anyway');
     method = { kind: 'pro-api-key', apiKey };
   } else {
-    const token = await readSecret(ctx, opts.token!, 'ZenML Pro API token', '--token');
+    const token = await readSecretFlag(ctx, opts.token!, 'ZenML Pro API token', '--token');
     secrets.push(token);
     method = { kind: 'pro-token', token };
   }
