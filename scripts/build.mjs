@@ -1,10 +1,15 @@
 // Builds the CLI into one esbuild bundle (plus lazily loaded chunks) under dist/,
 // and the test stand-in server into build/ for scripts that run it as a process.
 import { build } from 'esbuild';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+// Build beside dist/ and swap it in at the end, so that a process running the CLI while a build
+// runs (a test, a benchmark) never finds dist/ half gone.
+const out = new URL('../dist.next', import.meta.url);
+const dist = new URL('../dist', import.meta.url);
+const old = new URL('../dist.old', import.meta.url);
+rmSync(out, { recursive: true, force: true });
 
 const common = {
   bundle: true,
@@ -25,13 +30,18 @@ const common = {
 await build({
   ...common,
   entryPoints: { cli: 'src/cli.ts' },
-  outdir: 'dist',
+  outdir: 'dist.next',
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
   define: { __ZENML_API_VERSION__: JSON.stringify(pkg.version) },
   minifySyntax: true,
   minifyWhitespace: false,
 });
+
+rmSync(old, { recursive: true, force: true });
+if (existsSync(dist)) renameSync(dist, old);
+renameSync(out, dist);
+rmSync(old, { recursive: true, force: true });
 
 // The stand-in server, for the demo and the benchmarks (not shipped).
 if (existsSync(new URL('../test/support/standin/main.ts', import.meta.url))) {

@@ -40,6 +40,7 @@ export function register(program: Command, ctx: Ctx): void {
 
   const describe = cmd
     .command('describe')
+    .summary('show one operation: its parameters, request body fields and response fields')
     .description(
       'show one operation: path and query parameters (types, defaults, required), request body fields, ' +
         "and the response's top-level fields, with $refs resolved. PATH is absolute (/api/v1/…) or relative to /api/v1, " +
