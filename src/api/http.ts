@@ -56,6 +56,12 @@ export interface ClientOptions {
   signal?: AbortSignal;
   /** Extra strings to redact from logs (the secrets this process holds). */
   secrets?: () => readonly string[];
+  /**
+   * Whether the server dedupes retried writes by Idempotency-Key (0.9x does, 0.58 does not).
+   * When false, a POST/PUT/PATCH/DELETE is retried only when it cannot have been processed:
+   * the connection was refused, or the server answered 429 or 503.
+   */
+  dedupesRetries?: boolean;
   /** Test seam. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
@@ -160,13 +166,17 @@ function buildDispatcher(tls: TlsOptions | undefined, timeoutMs: number): Dispat
   return new Agent(base);
 }
 
-function describeTransportError(e: unknown, origin: string, timeoutMs: number): { message: string; retry: boolean; hint?: string } {
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Failures after which a write was certainly not processed, so retrying it cannot repeat it. */
+const UNPROCESSED_STATUSES = new Set([429, 503]);
+
+function describeTransportError(e: unknown, origin: string, timeoutMs: number): { message: string; retry: boolean; hint?: string; notSent?: boolean } {
   const err = e as { code?: string; message?: string; cause?: { code?: string; message?: string } };
   const code = err.cause?.code ?? err.code ?? '';
   const host = origin.replace(/^https?:\/\//, '');
   switch (code) {
     case 'ECONNREFUSED':
-      return { message: `cannot connect to ${host}: connection refused`, retry: true, hint: 'Is the server running, and is the URL right?' };
+      return { message: `cannot connect to ${host}: connection refused`, retry: true, notSent: true, hint: 'Is the server running, and is the URL right?' };
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return { message: `cannot resolve host ${host.replace(/:\d+$/, '')}`, retry: code === 'EAI_AGAIN' };
@@ -282,6 +292,7 @@ export class HttpClient {
     const random = this.opts.random ?? Math.random;
     const started = Date.now();
     const wantAuth = ro.auth !== false && this.opts.tokenProvider !== undefined;
+    const repeatable = SAFE_METHODS.has(method) || this.opts.dedupesRetries !== false;
     const userHasAuth = Object.keys(ro.headers ?? {}).some((k) => k.toLowerCase() === 'authorization');
     let renewed = false;
     let attempt = 0;
@@ -324,7 +335,8 @@ export class HttpClient {
           ? { message: `no complete answer from ${url.host} within ${(ro.timeoutMs ?? this.timeoutMs) / 1000} s`, retry: false, hint: 'Use --timeout or ZENML_STORE_HTTP_TIMEOUT to wait longer.' }
           : describeTransportError(e, this.origin, ro.timeoutMs ?? this.timeoutMs);
         this.log(`< ${method} ${url.href}: ${d.message} (${Date.now() - t0} ms)`);
-        if (d.retry && ro.retry !== false && (await this.waitBeforeRetry(attempt, null, started, sleep, random))) continue;
+        const mayRetry = d.retry && (repeatable || d.notSent === true);
+        if (mayRetry && ro.retry !== false && (await this.waitBeforeRetry(attempt, null, started, sleep, random))) continue;
         throw new NetworkError(d.message, { cause: e, ...(d.hint ? { hint: d.hint } : {}) });
       }
       this.log(`< ${status} ${method} ${url.href} (${Date.now() - t0} ms, ${body.length} bytes)`);
@@ -335,7 +347,8 @@ export class HttpClient {
       const parsed = parseErrorBody(status, response.text(), headerValue(resHeaders['content-type']));
       response.error = parsed;
 
-      if (RETRY_STATUSES.has(status) && ro.retry !== false && parsed.message !== 'Daily request limit exceeded.') {
+      const retryStatus = RETRY_STATUSES.has(status) && (repeatable || UNPROCESSED_STATUSES.has(status));
+      if (retryStatus && ro.retry !== false && parsed.message !== 'Daily request limit exceeded.') {
         let retryAfter = parseRetryAfter(resHeaders['retry-after']);
         if (status === 429 && retryAfter === null && parsed.message === 'Minute request limit exceeded.') retryAfter = 60_000;
         if (await this.waitBeforeRetry(attempt, retryAfter, started, sleep, random)) continue;

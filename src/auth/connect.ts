@@ -3,6 +3,7 @@
  * `await import()` from code paths that go to the network.
  */
 import { HttpClient, type TokenProvider } from '../api/http.js';
+import { isOldServer } from '../api/zenml.js';
 import type { NetOptions } from './net.js';
 import type { StoredProfile } from './profiles.js';
 
@@ -10,7 +11,7 @@ let warnedInsecure = false;
 
 export function makeClient(
   baseUrl: string,
-  settings: Pick<StoredProfile, 'caCert' | 'verifySsl'>,
+  settings: Pick<StoredProfile, 'caCert' | 'verifySsl' | 'serverVersion'>,
   net: NetOptions,
   tokenProvider?: TokenProvider,
   warn?: (line: string) => void,
@@ -29,6 +30,8 @@ export function makeClient(
     ...(net.log ? { log: net.log } : {}),
     ...(net.signal ? { signal: net.signal } : {}),
     ...(net.secrets ? { secrets: () => net.secrets! } : {}),
+    // 0.58-era servers do not dedupe retried writes by Idempotency-Key.
+    ...(settings.serverVersion && isOldServer(settings.serverVersion) ? { dedupesRetries: false } : {}),
     ...retryFromEnv(),
   });
 }

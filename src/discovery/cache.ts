@@ -1,8 +1,11 @@
 /**
  * The on-disk cache of digested API documents, one per server and server version:
  *
- *   <configDir>/cache/openapi/index.json                 { server → version, file } (small)
- *   <configDir>/cache/openapi/<sha256(server):12>-<version>.json   the digest (see openapi.ts)
+ *   <configDir>/cache/openapi/index.json                            { server → version, file }
+ *   <configDir>/cache/openapi/<sha256(server):12>-<version>.json       the summary (see openapi.ts):
+ *                                                   what listing, `call`'s hints and completion read
+ *   <configDir>/cache/openapi/<sha256(server):12>-<version>.full.json  every operation in full:
+ *                                                   parameters, body and response fields (describe)
  *
  * A cache, not a secret, but written like the rest of the config folder: folders 0700, files
  * 0600, atomic replacement. Reads never throw: a missing or damaged cache is no cache. No network.
@@ -11,7 +14,7 @@ import { readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensurePrivateDir, readJsonObject, writeFileAtomic } from '../auth/fsutil.js';
 import { withLock } from '../auth/lock.js';
-import { isApiIndex, type ApiIndex } from './openapi.js';
+import { isApiIndex, isFullIndex, summarize, type ApiIndex, type Operation } from './openapi.js';
 
 export interface CacheEntry {
   version: string;
@@ -33,7 +36,7 @@ const MANIFEST = 'index.json';
 
 function isEntry(v: unknown): v is CacheEntry {
   const e = v as CacheEntry;
-  return e !== null && typeof e === 'object' && typeof e.version === 'string' && typeof e.file === 'string' && /^[\w.-]+\.json$/.test(e.file) && e.file !== MANIFEST;
+  return e !== null && typeof e === 'object' && typeof e.version === 'string' && typeof e.file === 'string' && /^[\w-][\w.-]*\.json$/.test(e.file) && !e.file.endsWith('.full.json') && e.file !== MANIFEST;
 }
 
 function readManifest(dir: string): Manifest {
@@ -57,17 +60,27 @@ export function cachedEntry(configDir: string, server: string): CacheEntry | und
   return Object.hasOwn(m.servers, server) ? m.servers[server] : undefined;
 }
 
-/** The cached digest for a server (any version unless one is asked for); undefined when absent or damaged. */
+const fullName = (file: string) => file.replace(/\.json$/, '.full.json');
+
+/** The cached summary for a server (any version unless one is asked for); undefined when absent or damaged. */
 export function readCachedIndex(configDir: string, server: string, version?: string): ApiIndex | undefined {
   const entry = cachedEntry(configDir, server);
   if (!entry || (version !== undefined && entry.version !== version)) return undefined;
-  return readIndexFile(join(cacheDir(configDir), entry.file), server);
+  const v = readJson(join(cacheDir(configDir), entry.file));
+  return isApiIndex(v) && v.server === server ? v : undefined;
 }
 
-function readIndexFile(path: string, server: string): ApiIndex | undefined {
+/** The cached full index (parameters, bodies, responses) for a server and version. */
+export function readCachedDocument(configDir: string, server: string, version?: string): ApiIndex<Operation> | undefined {
+  const entry = cachedEntry(configDir, server);
+  if (!entry || (version !== undefined && entry.version !== version)) return undefined;
+  const v = readJson(join(cacheDir(configDir), fullName(entry.file)));
+  return isFullIndex(v) && v.server === server ? v : undefined;
+}
+
+function readJson(path: string): unknown {
   try {
-    const v: unknown = JSON.parse(readFileSync(path, 'utf8'));
-    return isApiIndex(v) && v.server === server ? v : undefined;
+    return JSON.parse(readFileSync(path, 'utf8'));
   } catch {
     return undefined;
   }
@@ -78,15 +91,16 @@ export function safeVersion(version: string): string {
   return version.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_').slice(0, 40) || 'unknown';
 }
 
-/** Writes a digest and points the manifest at it; the previous version's file is removed. */
-export async function writeCachedIndex(configDir: string, index: ApiIndex): Promise<string> {
+/** Writes a full index and its summary and points the manifest at them; the previous version's files are removed. */
+export async function writeCachedIndex(configDir: string, index: ApiIndex<Operation>): Promise<string> {
   const dir = cacheDir(configDir);
   ensurePrivateDir(join(configDir, 'cache'));
   ensurePrivateDir(dir);
   const { createHash } = await import('node:crypto');
   const key = createHash('sha256').update(index.server).digest('hex').slice(0, 12);
   const file = `${key}-${safeVersion(index.serverVersion)}.json`;
-  writeFileAtomic(join(dir, file), JSON.stringify(index));
+  writeFileAtomic(join(dir, fullName(file)), JSON.stringify(index));
+  writeFileAtomic(join(dir, file), JSON.stringify(summarize(index)));
   await withLock(join(dir, 'index.lock'), () => {
     const m = readManifest(dir);
     const old = Object.hasOwn(m.servers, index.server) ? m.servers[index.server] : undefined;
@@ -94,10 +108,12 @@ export async function writeCachedIndex(configDir: string, index: ApiIndex): Prom
     writeFileAtomic(join(dir, MANIFEST), `${JSON.stringify(m, null, 1)}\n`);
     const stillUsed = Object.values(m.servers).some((e) => e.file === old?.file);
     if (old && old.file !== file && !stillUsed) {
-      try {
-        unlinkSync(join(dir, old.file));
-      } catch {
-        /* already gone */
+      for (const f of [old.file, fullName(old.file)]) {
+        try {
+          unlinkSync(join(dir, f));
+        } catch {
+          /* already gone */
+        }
       }
     }
   });

@@ -30,7 +30,7 @@ export function callHints(ctx: Ctx, server: string, method: string, url: URL, qu
     const path = absolutePath(url.href, server);
     const op = findOperation(index, method, path);
     if (op) {
-      const takes = new Set(op.params.filter((p) => p.in === 'query').map((p) => p.name));
+      const takes = new Set(op.query);
       const unknown = [...new Set(query.map(([k]) => k))].filter((k) => !takes.has(k));
       for (const name of unknown) {
         const near = nearestName(name, takes);

@@ -13,29 +13,33 @@
 import { AuthError, NetworkError } from '../errors.js';
 import { configDir } from '../auth/paths.js';
 import type { CommonOptions, Ctx } from '../commands/context.js';
-import { activeProfile } from '../commands/session.js';
-import { cachedEntry, readCachedIndex, writeCachedIndex } from './cache.js';
-import { buildIndex, parseDocument, type ApiIndex } from './openapi.js';
+import { resolveProfile } from '../auth/resolve.js';
+import { cachedEntry, readCachedDocument, readCachedIndex, writeCachedIndex } from './cache.js';
+import { buildIndex, parseDocument, type ApiIndex, type Operation } from './openapi.js';
 
 export interface LoadOptions extends CommonOptions {
   refresh?: boolean;
 }
 
-export interface Loaded {
-  index: ApiIndex;
+export interface Loaded<I extends ApiIndex = ApiIndex> {
+  index: I;
   /** 'cache': no request; 'checked': /api/v1/info only; 'fetched': the document was downloaded. */
   source: 'cache' | 'checked' | 'fetched';
 }
 
-export async function loadIndex(ctx: Ctx, opts: LoadOptions): Promise<Loaded> {
-  const profile = activeProfile(ctx, opts);
+/** The summary (listing) or, with `full`, every operation's parameters and fields (describe). */
+export async function loadIndex(ctx: Ctx, opts: LoadOptions): Promise<Loaded>;
+export async function loadIndex(ctx: Ctx, opts: LoadOptions, full: 'full'): Promise<Loaded<ApiIndex<Operation>>>;
+export async function loadIndex(ctx: Ctx, opts: LoadOptions, full?: 'full'): Promise<Loaded<ApiIndex>> {
+  const read = full ? readCachedDocument : readCachedIndex;
+  const profile = resolveProfile(ctx.store().profiles.read(), { flag: opts.profile, env: ctx.env });
   const server = profile.settings.server;
   if (!server) throw new AuthError(`profile "${profile.name}" has no ZenML server`, { hint: 'Run `zenml-api login SERVER_URL`.' });
   const dir = configDir(ctx.env);
   const entry = opts.refresh ? undefined : cachedEntry(dir, server);
   const known = profile.settings.serverVersion;
   if (entry && known !== undefined && entry.version === known) {
-    const index = readCachedIndex(dir, server, known);
+    const index = read(dir, server, known);
     if (index) return { index, source: 'cache' };
   }
 
@@ -44,7 +48,7 @@ export async function loadIndex(ctx: Ctx, opts: LoadOptions): Promise<Loaded> {
   try {
     const info = await new ZenmlApi(client).info();
     if (entry && entry.version === info.version) {
-      const index = readCachedIndex(dir, server, info.version);
+      const index = read(dir, server, info.version);
       if (index) return { index, source: 'checked' };
     }
     const url = `${client.baseUrl}/openapi.json`;

@@ -3,7 +3,7 @@
  * concrete path against `{param}` templates, and the nearest documented paths for a mistyped one.
  * Pure: no I/O.
  */
-import { methodRank, type ApiIndex, type Operation } from './openapi.js';
+import { methodRank, type ApiIndex, type OperationSummary } from './openapi.js';
 
 export const API_PREFIX = '/api/v1/';
 
@@ -75,9 +75,9 @@ export function matchTemplate(template: string, path: string): number | null {
 }
 
 /** The operation for a method and a concrete or templated path; the best-fitting template wins. */
-export function findOperation(index: ApiIndex, method: string, path: string): Operation | undefined {
+export function findOperation<O extends OperationSummary>(index: ApiIndex<O>, method: string, path: string): O | undefined {
   const m = method.toUpperCase();
-  let best: Operation | undefined;
+  let best: O | undefined;
   let bestScore = -1;
   for (const op of index.operations) {
     if (op.method !== m) continue;
@@ -91,7 +91,7 @@ export function findOperation(index: ApiIndex, method: string, path: string): Op
 }
 
 /** Every operation on the best-fitting documented path, whatever its method. */
-export function operationsOnPath(index: ApiIndex, path: string): Operation[] {
+export function operationsOnPath<O extends OperationSummary>(index: ApiIndex<O>, path: string): O[] {
   let bestPath: string | undefined;
   let bestScore = -1;
   for (const op of index.operations) {
@@ -124,11 +124,11 @@ export interface Filter {
  * Operations matching a case-insensitive substring of the path or summary, or a glob of the path
  * (absolute or relative to /api/v1) or summary; a concrete path also matches its template.
  */
-export function filterOperations(ops: readonly Operation[], f: Filter): Operation[] {
+export function filterOperations<O extends OperationSummary>(ops: readonly O[], f: Filter): O[] {
   const method = f.method?.toUpperCase();
   const tag = f.tag?.toLowerCase();
   const pattern = f.pattern?.trim() ?? '';
-  let test: (op: Operation) => boolean = () => true;
+  let test: (op: OperationSummary) => boolean = () => true;
   if (pattern !== '') {
     if (isGlob(pattern)) {
       const re = globToRegExp(pattern);

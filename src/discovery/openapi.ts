@@ -44,17 +44,24 @@ export interface ResponseInfo {
   fields: Field[];
 }
 
-export interface Operation {
+/** What listing, `call`'s hints and completion need of an operation: the light cache file. */
+export interface OperationSummary {
   method: string;
   path: string;
   summary: string;
-  /** First paragraph of the description, if any. */
-  description?: string;
   /** The first tag ('' when untagged). */
   tag: string;
   tags: string[];
   operationId: string;
   deprecated?: boolean;
+  /** Names of the query parameters it takes. */
+  query: string[];
+}
+
+/** Everything `endpoints describe` shows. */
+export interface Operation extends OperationSummary {
+  /** First paragraph of the description, if any. */
+  description?: string;
   /** Whether the document says the operation needs credentials. */
   auth: boolean;
   params: Param[];
@@ -62,7 +69,8 @@ export interface Operation {
   response?: ResponseInfo;
 }
 
-export interface ApiIndex {
+/** A digested document: operations in full (`Operation`) or summarised (the default). */
+export interface ApiIndex<O extends OperationSummary = OperationSummary> {
   format: typeof INDEX_FORMAT;
   /** The server URL the document came from (a profile's `server`). */
   server: string;
@@ -74,7 +82,19 @@ export interface ApiIndex {
   /** `info.version` of the document. */
   docVersion: string;
   fetchedAt: string;
-  operations: Operation[];
+  operations: O[];
+}
+
+/** The light form of a full index (what most commands read). */
+export function summarize(index: ApiIndex<Operation>): ApiIndex {
+  return {
+    ...index,
+    operations: index.operations.map((o) => {
+      const s: OperationSummary = { method: o.method, path: o.path, summary: o.summary, tag: o.tag, tags: o.tags, operationId: o.operationId, query: o.query };
+      if (o.deprecated) s.deprecated = true;
+      return s;
+    }),
+  };
 }
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -344,7 +364,7 @@ export function methodRank(m: string): number {
 }
 
 /** Digests a checked document (see parseDocument). Operations are sorted by path, then method. */
-export function buildIndex(doc: JsonObject, meta: { server: string; serverVersion: string; fetchedAt: string }): ApiIndex {
+export function buildIndex(doc: JsonObject, meta: { server: string; serverVersion: string; fetchedAt: string }): ApiIndex<Operation> {
   const r = new Resolver(doc);
   const operations: Operation[] = [];
   const paths = isObject(doc.paths) ? doc.paths : {};
@@ -355,6 +375,7 @@ export function buildIndex(doc: JsonObject, meta: { server: string; serverVersio
       const method = key.toUpperCase();
       if (!(METHOD_ORDER as readonly string[]).includes(method) || !isObject(rawOp)) continue;
       const tags = Array.isArray(rawOp.tags) ? rawOp.tags.filter((t): t is string => typeof t === 'string') : [];
+      const ps = params(item, rawOp, r);
       const op: Operation = {
         method,
         path,
@@ -362,8 +383,9 @@ export function buildIndex(doc: JsonObject, meta: { server: string; serverVersio
         tag: tags[0] ?? '',
         tags,
         operationId: str(rawOp.operationId) ?? '',
+        query: ps.filter((p) => p.in === 'query').map((p) => p.name),
         auth: needsAuth(rawOp, doc),
-        params: params(item, rawOp, r),
+        params: ps,
       };
       const description = firstParagraph(str(rawOp.description));
       if (description && description !== op.summary) op.description = description;
@@ -392,4 +414,9 @@ export function buildIndex(doc: JsonObject, meta: { server: string; serverVersio
 /** A cache file's content, checked just enough to be used safely. */
 export function isApiIndex(v: unknown): v is ApiIndex {
   return isObject(v) && v.format === INDEX_FORMAT && typeof v.server === 'string' && typeof v.serverVersion === 'string' && Array.isArray(v.operations);
+}
+
+/** A full cache file: every operation carries its parameters. */
+export function isFullIndex(v: unknown): v is ApiIndex<Operation> {
+  return isApiIndex(v) && v.operations.every((o) => isObject(o) && Array.isArray((o as unknown as JsonObject).params));
 }

@@ -107,4 +107,21 @@ describe.each(['0.58', '0.9x'] as const)('renewal on a %s server', (version) => 
     expect(posts[1]!.headers['idempotency-key']).toBe(posts[0]!.headers['idempotency-key']);
     expect(posts[1]!.headers['x-request-id']).not.toBe(posts[0]!.headers['x-request-id']);
   });
+
+  it(version === '0.58' ? 'does not repeat a POST that may have been processed (no dedup on 0.58)' : 'repeats a POST after a 502 (0.9x dedupes it)', async () => {
+    box = new Sandbox();
+    expect((await box.run(['login', server.url, '--api-key', '-'], { input: key })).exitCode).toBe(0);
+    server.clearLog();
+    server.addFault({ method: 'POST', path: '/api/v1/service_accounts', kind: 'status', status: 502, body: '', times: 1 });
+    const r = await box.run(['call', 'POST', 'service_accounts', '-f', `name=maybe-${version.replace('.', '')}`, '-F', 'active=true']);
+    const posts = server.log.filter((l) => l.method === 'POST' && l.path === '/api/v1/service_accounts');
+    if (version === '0.58') {
+      expect(posts).toHaveLength(1);
+      expect(r.exitCode).toBe(1);
+      expect(r.stderr).toMatch(/^zenml-api: HTTP 502/);
+    } else {
+      expect(posts).toHaveLength(2);
+      expect(r.exitCode).toBe(0);
+    }
+  });
 });

@@ -70,7 +70,7 @@ export async function describe(args: string[], opts: ListOptions, ctx: Ctx): Pro
   const method = checkMethod(args[0] ?? '', 'METHOD');
   const rawPath = args[1] ?? '';
   if (rawPath.trim() === '') throw new UsageError('PATH is empty');
-  const { index } = await loadIndex(ctx, opts);
+  const { index } = await loadIndex(ctx, opts, 'full');
   const path = absolutePath(rawPath, index.server);
   const op = findOperation(index, method, path);
   if (!op) throw notFound(index, method, path);
