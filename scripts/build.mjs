@@ -38,6 +38,18 @@ await build({
   minifyWhitespace: false,
 });
 
+// The hot paths as one small CommonJS file: bin/zenml-api.js runs it without starting the ESM loader.
+await build({
+  ...common,
+  banner: {},
+  format: 'cjs',
+  entryPoints: { fast: 'src/fast.ts' },
+  outdir: 'dist.next',
+  outExtension: { '.js': '.cjs' },
+  define: { __ZENML_API_VERSION__: JSON.stringify(pkg.version), 'import.meta.url': 'undefined' },
+  minifySyntax: true,
+});
+
 rmSync(old, { recursive: true, force: true });
 if (existsSync(dist)) renameSync(dist, old);
 renameSync(out, dist);

@@ -9,6 +9,9 @@ import { processIo, type Io } from './output/io.js';
 import { VERSION } from './version.js';
 import { keychainStuck } from './auth/secrets/keychain.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
+import { fastTokenOptions } from './cli-args.js';
+
+export { fastTokenOptions };
 
 export function formatError(e: unknown, verbose: boolean): string {
   if (isCliError(e)) {
@@ -18,23 +21,6 @@ export function formatError(e: unknown, verbose: boolean): string {
   const err = e as Error;
   if (verbose && err?.stack) return `zenml-api: internal error: ${err.stack}`;
   return `zenml-api: internal error: ${err?.message ?? String(e)} (run with ZENML_API_DEBUG=1 for details)`;
-}
-
-/**
- * The exact argument shapes of the hottest commands, parsed without commander:
- * `token [--json] [--profile NAME]`. Anything else (help, other flags) returns null.
- */
-export function fastTokenOptions(args: string[]): CommonOptions | null {
-  if (args[0] !== 'token') return null;
-  const opts: CommonOptions = {};
-  for (let i = 1; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--json' && !opts.json) opts.json = true;
-    else if (a === '--profile' && opts.profile === undefined && i + 1 < args.length && !args[i + 1]!.startsWith('-')) opts.profile = args[++i]!;
-    else if (a.startsWith('--profile=') && opts.profile === undefined && a.length > 10) opts.profile = a.slice(10);
-    else return null;
-  }
-  return opts;
 }
 
 async function dispatch(args: string[], argv: string[], ctx: Ctx): Promise<number> {

@@ -66,7 +66,10 @@ export async function loadIndex(ctx: Ctx, opts: LoadOptions, full?: 'full'): Pro
       throw e;
     }
     const index = buildIndex(doc, { server, serverVersion: info.version, fetchedAt: new Date(ctx.now()).toISOString() });
-    if (profile.source !== 'environment') await writeCachedIndex(dir, index);
+    if (profile.source !== 'environment') {
+      // A cache that cannot be written (read-only folder, full disk) must not fail the command.
+      await writeCachedIndex(dir, index).catch((e: unknown) => ctx.warn(`note: the API document was not cached: ${(e as Error).message}`));
+    }
     return { index, source: 'fetched' };
   } finally {
     await client.close();

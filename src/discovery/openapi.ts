@@ -413,7 +413,22 @@ export function buildIndex(doc: JsonObject, meta: { server: string; serverVersio
 
 /** A cache file's content, checked just enough to be used safely. */
 export function isApiIndex(v: unknown): v is ApiIndex {
-  return isObject(v) && v.format === INDEX_FORMAT && typeof v.server === 'string' && typeof v.serverVersion === 'string' && Array.isArray(v.operations);
+  return (
+    isObject(v) &&
+    v.format === INDEX_FORMAT &&
+    typeof v.server === 'string' &&
+    typeof v.serverVersion === 'string' &&
+    Array.isArray(v.operations) &&
+    v.operations.every(
+      (o) =>
+        isObject(o) &&
+        typeof o.method === 'string' &&
+        typeof o.path === 'string' &&
+        typeof o.summary === 'string' &&
+        Array.isArray(o.tags) &&
+        Array.isArray(o.query),
+    )
+  );
 }
 
 /** A full cache file: every operation carries its parameters. */

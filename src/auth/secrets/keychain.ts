@@ -31,7 +31,9 @@ export function keychainStuck(): boolean {
 
 function loadBinding(): Binding {
   if (binding) return binding;
-  const require = createRequire(import.meta.url);
+  // The CommonJS fast-path bundle has `require`; the ESM bundle defines one in its banner; tests
+  // running the TypeScript sources as ESM have neither.
+  const req = typeof require === 'function' ? require : createRequire(import.meta.url);
   const { platform, arch } = process;
   // Load the platform package directly: the generic loader probes the C library on each start.
   const candidates =
@@ -44,7 +46,7 @@ function loadBinding(): Binding {
           : [];
   for (const name of [...candidates, '@napi-rs/keyring']) {
     try {
-      binding = require(name) as Binding;
+      binding = req(name) as Binding;
       return binding;
     } catch {
       /* try the next */

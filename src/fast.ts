@@ -1,0 +1,62 @@
+/**
+ * The hottest paths, bundled as a small CommonJS file (dist/fast.cjs) that bin/zenml-api.js
+ * runs before anything else: `--version`, and `token [--json] [--profile NAME]` when a valid
+ * token is already stored. CommonJS because starting Node's ESM loader costs more than all of
+ * this code (see bench/RESULTS.md).
+ *
+ * It never reports errors and never goes to the network: whenever it is not sure (no token, an
+ * expired one, a keychain problem, anything unexpected) it returns false and the full CLI runs.
+ */
+import { configDir } from './auth/paths.js';
+import { resolveProfile } from './auth/resolve.js';
+import { CredentialStore } from './auth/store.js';
+import { computeExpiry, isExpiring, parseStoredToken, type StoredToken } from './auth/tokens.js';
+import { fastTokenOptions } from './cli-args.js';
+import { formatJson } from './output/json.js';
+import { VERSION } from './version.js';
+
+function write(text: string): Promise<void> {
+  return new Promise((resolve) => {
+    process.stdout.write(text, () => resolve());
+  });
+}
+
+export async function runFast(argv: string[]): Promise<boolean> {
+  const args = argv.slice(2);
+  if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
+    await write(`${VERSION}\n`);
+    return true;
+  }
+  const opts = fastTokenOptions(args);
+  if (!opts) return false;
+  try {
+    const env = process.env;
+    const store = new CredentialStore({ dir: configDir(env), env, warn: () => undefined });
+    const profile = resolveProfile(store.profiles.read(), { flag: opts.profile, env });
+    let t: StoredToken | null;
+    if (profile.env) {
+      if (!profile.env.token) return false;
+      t = { token: profile.env.token, expiresAt: computeExpiry(profile.env.token, null, 0), obtainedAt: 0 };
+    } else {
+      if (!profile.settings.server || !profile.settings.auth) return false;
+      t = parseStoredToken(await store.get(profile.name, profile.settings.storage ?? 'keychain', 'access-token'));
+    }
+    if (!t || isExpiring(t, Date.now())) return false;
+    if (opts.json) {
+      const isTTY = process.stdout.isTTY === true;
+      const payload = {
+        token: t.token,
+        expires_at: t.expiresAt === null ? null : new Date(t.expiresAt).toISOString(),
+        profile: profile.name,
+        server: profile.settings.server ?? null,
+      };
+      const color = isTTY && !env.NO_COLOR && env.TERM !== 'dumb';
+      await write(formatJson(payload, { stdoutIsTTY: isTTY, color }));
+    } else {
+      await write(`${t.token}\n`);
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
