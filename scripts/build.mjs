@@ -38,6 +38,14 @@ await build({
   minifyWhitespace: false,
 });
 
+// The root help as the program renders it (80 columns, no terminal), so that `zenml-api --help`
+// can be printed without loading commander; rendered from the bundle just built, so never stale.
+const { execFileSync } = await import('node:child_process');
+const rootHelp = execFileSync(process.execPath, ['dist.next/cli.js', '--help'], {
+  encoding: 'utf8',
+  env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ZENML_API_CONFIG_DIR: '/nonexistent' },
+});
+
 // The hot paths as one small CommonJS file: bin/zenml-api.js runs it without starting the ESM loader.
 await build({
   ...common,
@@ -46,7 +54,7 @@ await build({
   entryPoints: { fast: 'src/fast.ts' },
   outdir: 'dist.next',
   outExtension: { '.js': '.cjs' },
-  define: { __ZENML_API_VERSION__: JSON.stringify(pkg.version), 'import.meta.url': 'undefined' },
+  define: { __ZENML_API_VERSION__: JSON.stringify(pkg.version), __ZENML_API_ROOT_HELP__: JSON.stringify(rootHelp), 'import.meta.url': 'undefined' },
   minifySyntax: true,
 });
 

@@ -21,10 +21,19 @@ function write(text: string): Promise<void> {
   });
 }
 
+declare const __ZENML_API_ROOT_HELP__: string | undefined;
+
 export async function runFast(argv: string[]): Promise<boolean> {
   const args = argv.slice(2);
   if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
     await write(`${VERSION}\n`);
+    return true;
+  }
+  // The root help, rendered at build time by the same program at 80 columns; a terminal narrower
+  // than that gets commander's own rendering.
+  if (args.length === 1 && (args[0] === '--help' || args[0] === '-h') && typeof __ZENML_API_ROOT_HELP__ === 'string') {
+    if (process.stdout.isTTY && (process.stdout.columns ?? 80) < 80) return false;
+    await write(__ZENML_API_ROOT_HELP__);
     return true;
   }
   const opts = fastTokenOptions(args);
