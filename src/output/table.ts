@@ -32,7 +32,10 @@ export async function printRecord(io: Io, rows: Array<[string, Cell]>): Promise<
   }
   const [{ default: Table }, { Chalk }] = await Promise.all([import('cli-table3'), import('chalk')]);
   const chalk = new Chalk({ level: io.color ? 1 : 0 });
-  const t = new Table({ style: { head: [], border: io.color ? ['grey'] : [] } });
+  const t = new Table({
+    style: { head: [], border: io.color ? ['grey'] : [] },
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+  });
   for (const [k, v] of rows) t.push({ [chalk.bold(k)]: text(v) });
   io.out(`${t.toString()}\n`);
 }
