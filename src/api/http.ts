@@ -14,7 +14,8 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import './wasm-flags.js'; // before undici: see there
-import { Agent, EnvHttpProxyAgent, request as undiciRequest, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { Agent, EnvHttpProxyAgent, request as undiciRequest } from './undici-lite.js';
 import { ApiError, InterruptedError, NetworkError, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { formatParsedError, looksLikeHtml, parseErrorBody, type ParsedError } from './error-body.js';
@@ -319,11 +320,10 @@ export class HttpClient {
       const perAttempt = AbortSignal.timeout(ro.timeoutMs ?? this.timeoutMs);
       const signal = this.opts.signal ? AbortSignal.any([perAttempt, this.opts.signal]) : perAttempt;
       try {
-        const res = await undiciRequest(url, {
+        const res = await undiciRequest(this.getDispatcher(), url, {
           method: method as Dispatcher.HttpMethod,
           headers,
-          body: ro.body,
-          dispatcher: this.getDispatcher(),
+          body: ro.body ?? null,
           signal,
         });
         status = res.statusCode;
