@@ -317,8 +317,17 @@ export class HttpClient {
       let status: number;
       let resHeaders: HttpResponse['headers'];
       let body: Buffer;
-      const perAttempt = AbortSignal.timeout(ro.timeoutMs ?? this.timeoutMs);
-      const signal = this.opts.signal ? AbortSignal.any([perAttempt, this.opts.signal]) : perAttempt;
+      // One controller per attempt, aborted by its deadline or by Ctrl-C, and both released when
+      // the attempt ends (AbortSignal.timeout/any keep every attempt alive until the timer fires).
+      const attemptCtl = new AbortController();
+      let timedOut = false;
+      const deadline = setTimeout(() => {
+        timedOut = true;
+        attemptCtl.abort();
+      }, ro.timeoutMs ?? this.timeoutMs);
+      const onInterrupt = () => attemptCtl.abort();
+      this.opts.signal?.addEventListener('abort', onInterrupt, { once: true });
+      const signal = attemptCtl.signal;
       try {
         const res = await undiciRequest(this.getDispatcher(), url, {
           method: method as Dispatcher.HttpMethod,
@@ -331,7 +340,6 @@ export class HttpClient {
         body = Buffer.from(await res.body.arrayBuffer());
       } catch (e) {
         if (this.opts.signal?.aborted) throw new InterruptedError();
-        const timedOut = perAttempt.aborted;
         const d = timedOut
           ? { message: `no complete answer from ${url.host} within ${(ro.timeoutMs ?? this.timeoutMs) / 1000} s`, retry: false, hint: 'Use --timeout or ZENML_STORE_HTTP_TIMEOUT to wait longer.' }
           : describeTransportError(e, this.origin, ro.timeoutMs ?? this.timeoutMs);
@@ -339,6 +347,9 @@ export class HttpClient {
         const mayRetry = d.retry && (repeatable || d.notSent === true);
         if (mayRetry && ro.retry !== false && (await this.waitBeforeRetry(attempt, null, started, sleep, random))) continue;
         throw new NetworkError(d.message, { cause: e, ...(d.hint ? { hint: d.hint } : {}) });
+      } finally {
+        clearTimeout(deadline);
+        this.opts.signal?.removeEventListener('abort', onInterrupt);
       }
       this.log(`< ${status} ${method} ${url.href} (${Date.now() - t0} ms, ${body.length} bytes)`);
 
