@@ -11,15 +11,18 @@
  * - on a 401 that means "token expired or bad", asks the TokenProvider to renew once and retries once.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { rootCertificates } from 'node:tls';
-import './wasm-flags.js'; // before undici: see there
 import type { Dispatcher } from 'undici';
-import { Agent, EnvHttpProxyAgent, request as undiciRequest } from './undici-lite.js';
-import { ApiError, InterruptedError, NetworkError, UsageError } from '../errors.js';
+import { InterruptedError, NetworkError, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
-import { formatParsedError, looksLikeHtml, parseErrorBody, type ParsedError } from './error-body.js';
+import { parseErrorBody } from './error-body.js';
 import { redact } from './redact.js';
+import { apiErrorFrom, headerValue, isRenewable401, makeResponse, type HttpResponse } from './response.js';
+import { backoffDelay, DEFAULT_RETRY, defaultSleep, parseRetryAfter, RETRY_STATUSES, SAFE_METHODS, UNPROCESSED_STATUSES, type RetryPolicy } from './retry.js';
+import { buildDispatcher, describeTransportError, type TlsOptions } from './transport.js';
+import { request as undiciRequest } from './undici-lite.js';
+
+export type { HttpResponse, RetryPolicy, TlsOptions };
+export { apiErrorFrom, backoffDelay, defaultSleep, isRenewable401, parseRetryAfter };
 
 export interface TokenProvider {
   /** The bearer token to send, or null to send none. */
@@ -29,20 +32,6 @@ export interface TokenProvider {
    * available and the request should be retried.
    */
   renew?(rejectedToken: string | null): Promise<boolean>;
-}
-
-export interface TlsOptions {
-  /** Path of a PEM CA bundle (or the PEM text itself), added to the system roots. */
-  caFile?: string;
-  /** Skip certificate verification. */
-  insecure?: boolean;
-}
-
-export interface RetryPolicy {
-  maxAttempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-  maxTotalMs: number;
 }
 
 export interface ClientOptions {
@@ -90,148 +79,12 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
-export interface HttpResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-  url: string;
-  /** Present for non-2xx responses. */
-  error?: ParsedError;
-  text(): string;
-  /** Parses JSON; a body that is not JSON is a NetworkError naming the server. */
-  json<T = unknown>(): T;
-}
-
-const RETRY_STATUSES = new Set([408, 429, 502, 503, 504]);
-const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 8_000, maxTotalMs: 60_000 };
-
-export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new InterruptedError());
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(new InterruptedError());
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/** Seconds or an HTTP date; null when absent or unreadable. */
-export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | null {
-  const v = Array.isArray(value) ? value[0] : value;
-  if (!v) return null;
-  if (/^\s*\d+(\.\d+)?\s*$/.test(v)) return Math.round(Number(v) * 1000);
-  const t = Date.parse(v);
-  if (Number.isNaN(t)) return null;
-  return Math.max(0, t - now);
-}
-
-export function backoffDelay(retryNumber: number, policy: RetryPolicy, random: () => number): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retryNumber - 1));
-  // "equal jitter": half fixed, half random, so retries spread out but never fire at once.
-  return Math.round(ceiling / 2 + random() * (ceiling / 2));
-}
-
-function buildDispatcher(tls: TlsOptions | undefined, timeoutMs: number): Dispatcher {
-  const connect: Record<string, unknown> = {};
-  if (tls?.insecure) connect.rejectUnauthorized = false;
-  if (tls?.caFile) {
-    let pem: string;
-    if (tls.caFile.includes('-----BEGIN')) pem = tls.caFile; // PEM text (ZENML_STORE_VERIFY_SSL allows it)
-    else
-      try {
-        pem = readFileSync(tls.caFile, 'utf8');
-      } catch (e) {
-        throw new UsageError(`cannot read CA bundle ${tls.caFile}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-      }
-    const extra: string[] = [];
-    const extraFile = process.env.NODE_EXTRA_CA_CERTS;
-    if (extraFile) {
-      try {
-        extra.push(readFileSync(extraFile, 'utf8'));
-      } catch {
-        /* Node already warned about it */
-      }
-    }
-    connect.ca = [...rootCertificates, ...extra, pem];
-  }
-  const base = { connect, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, keepAliveTimeout: 4_000 };
-  const env = process.env;
-  const proxied = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((k) => env[k]);
-  // Plain-http targets go through the proxy in absolute form (no CONNECT tunnel): many proxies
-  // allow CONNECT only to port 443.
-  if (proxied) return new EnvHttpProxyAgent({ ...base, requestTls: connect, proxyTunnel: false } as ConstructorParameters<typeof EnvHttpProxyAgent>[0]);
-  return new Agent(base);
-}
-
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-/** Failures after which a write was certainly not processed, so retrying it cannot repeat it. */
-const UNPROCESSED_STATUSES = new Set([429, 503]);
-
-function describeTransportError(e: unknown, origin: string, timeoutMs: number): { message: string; retry: boolean; hint?: string; notSent?: boolean } {
-  const err = e as { code?: string; message?: string; cause?: { code?: string; message?: string } };
-  const code = err.cause?.code ?? err.code ?? '';
-  const host = origin.replace(/^https?:\/\//, '');
-  switch (code) {
-    case 'ECONNREFUSED':
-      return { message: `cannot connect to ${host}: connection refused`, retry: true, notSent: true, hint: 'Is the server running, and is the URL right?' };
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return { message: `cannot resolve host ${host.replace(/:\d+$/, '')}`, retry: code === 'EAI_AGAIN' };
-    case 'ECONNRESET':
-    case 'EPIPE':
-    case 'UND_ERR_SOCKET':
-    case 'UND_ERR_CLOSED':
-      return { message: `connection to ${host} was reset`, retry: true };
-    case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
-      return { message: `the answer from ${host} was cut short`, retry: true };
-    case 'UND_ERR_CONNECT_TIMEOUT':
-      return { message: `cannot connect to ${host}: connection timed out`, retry: true };
-    case 'UND_ERR_HEADERS_TIMEOUT':
-    case 'UND_ERR_BODY_TIMEOUT':
-      return { message: `no complete answer from ${host} within ${timeoutMs / 1000} s`, retry: false, hint: 'Use --timeout or ZENML_STORE_HTTP_TIMEOUT to wait longer.' };
-    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
-    case 'SELF_SIGNED_CERT_IN_CHAIN':
-    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
-    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
-    case 'CERT_HAS_EXPIRED':
-    case 'ERR_TLS_CERT_ALTNAME_INVALID':
-      return {
-        message: `TLS: the certificate of ${host} is not trusted (${code})`,
-        retry: false,
-        hint: 'Pass its CA with `zenml-api login --ca-cert FILE`, or (unsafe) --no-verify-ssl.',
-      };
-    case 'EPROTO':
-    case 'ERR_SSL_WRONG_VERSION_NUMBER':
-      return { message: `TLS handshake with ${host} failed (is it really https?)`, retry: false };
-    default: {
-      const m = err.cause?.message ?? err.message ?? String(e);
-      return { message: `request to ${host} failed: ${m}`, retry: /socket|closed|reset/i.test(m) };
-    }
-  }
-}
-
 function appendQuery(url: URL, query: QueryInput | undefined): void {
   if (!query) return;
   const entries: ReadonlyArray<readonly [string, string]> = Array.isArray(query)
     ? (query as ReadonlyArray<readonly [string, string]>)
     : Object.entries(query as Record<string, unknown>).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)] as const]));
   for (const [k, v] of entries) url.searchParams.append(k, v);
-}
-
-/** True when a 401 means "this token is expired or bad" rather than "this credential is disabled". */
-export function isRenewable401(status: number, path: string, headers: HttpResponse['headers'], parsed: ParsedError): boolean {
-  if (status !== 401) return false;
-  if (/\/(api\/v1\/login|auth\/login)\/?$/.test(path)) return false;
-  if (/is not active/.test(parsed.message)) return false;
-  if (headers['www-authenticate']) return true;
-  if (parsed.errorClass === 'CredentialsNotValid') return true;
-  if (parsed.errorClass === null) return true; // string detail
-  return false;
 }
 
 export class HttpClient {
@@ -402,34 +255,3 @@ export class HttpClient {
   }
 }
 
-function headerValue(v: string | string[] | undefined): string | undefined {
-  return Array.isArray(v) ? v[0] : v;
-}
-
-export function apiErrorFrom(status: number, parsed: ParsedError, bodyText: string): ApiError {
-  return new ApiError(`HTTP ${status}: ${formatParsedError(parsed)}`, status, parsed.errorClass, bodyText);
-}
-
-function makeResponse(status: number, headers: HttpResponse['headers'], body: Buffer, url: string): HttpResponse {
-  let text: string | undefined;
-  const res: HttpResponse = {
-    status,
-    headers,
-    body,
-    url,
-    text: () => (text ??= body.toString('utf8')),
-    json<T>(): T {
-      const t = res.text();
-      try {
-        return JSON.parse(t) as T;
-      } catch {
-        const ct = headerValue(headers['content-type']);
-        const what = looksLikeHtml(t, ct) ? 'an HTML page' : t.trim() === '' ? 'an empty body' : 'something that is not JSON';
-        throw new NetworkError(`${new URL(url).host} answered ${what} (HTTP ${status}${ct ? `, ${ct.split(';')[0]}` : ''}) where the ZenML API sends JSON`, {
-          hint: 'Is this the URL of a ZenML server?',
-        });
-      }
-    },
-  };
-  return res;
-}

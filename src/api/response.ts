@@ -1,0 +1,58 @@
+/** Responses of the pipeline: bodies, JSON, and error bodies turned into typed errors. */
+import { ApiError, NetworkError } from '../errors.js';
+import { formatParsedError, looksLikeHtml, type ParsedError } from './error-body.js';
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+  url: string;
+  /** Present for non-2xx responses. */
+  error?: ParsedError;
+  text(): string;
+  /** Parses JSON; a body that is not JSON is a NetworkError naming the server. */
+  json<T = unknown>(): T;
+}
+
+/** True when a 401 means "this token is expired or bad" rather than "this credential is disabled". */
+export function isRenewable401(status: number, path: string, headers: HttpResponse['headers'], parsed: ParsedError): boolean {
+  if (status !== 401) return false;
+  if (/\/(api\/v1\/login|auth\/login)\/?$/.test(path)) return false;
+  if (/is not active/.test(parsed.message)) return false;
+  if (headers['www-authenticate']) return true;
+  if (parsed.errorClass === 'CredentialsNotValid') return true;
+  if (parsed.errorClass === null) return true; // string detail
+  return false;
+}
+
+export function headerValue(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+export function apiErrorFrom(status: number, parsed: ParsedError, bodyText: string): ApiError {
+  return new ApiError(`HTTP ${status}: ${formatParsedError(parsed)}`, status, parsed.errorClass, bodyText);
+}
+
+export function makeResponse(status: number, headers: HttpResponse['headers'], body: Buffer, url: string): HttpResponse {
+  let text: string | undefined;
+  const res: HttpResponse = {
+    status,
+    headers,
+    body,
+    url,
+    text: () => (text ??= body.toString('utf8')),
+    json<T>(): T {
+      const t = res.text();
+      try {
+        return JSON.parse(t) as T;
+      } catch {
+        const ct = headerValue(headers['content-type']);
+        const what = looksLikeHtml(t, ct) ? 'an HTML page' : t.trim() === '' ? 'an empty body' : 'something that is not JSON';
+        throw new NetworkError(`${new URL(url).host} answered ${what} (HTTP ${status}${ct ? `, ${ct.split(';')[0]}` : ''}) where the ZenML API sends JSON`, {
+          hint: 'Is this the URL of a ZenML server?',
+        });
+      }
+    },
+  };
+  return res;
+}
