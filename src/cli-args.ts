@@ -5,7 +5,15 @@ import type { CommonOptions } from './commands/context.js';
  * `token [--json] [--profile NAME]`. Anything else (help, other flags) returns null.
  */
 export function fastTokenOptions(args: string[]): CommonOptions | null {
-  if (args[0] !== 'token') return null;
+  return simpleOptions(args, 'token');
+}
+
+/**
+ * `NAME [--json] [--profile NAME]`, the shapes run without commander (`token`, `current-user`);
+ * anything else (help, other flags, typos) returns null and goes through commander.
+ */
+export function simpleOptions(args: string[], name: string): CommonOptions | null {
+  if (args[0] !== name) return null;
   const opts: CommonOptions = {};
   for (let i = 1; i < args.length; i++) {
     const a = args[i]!;

@@ -9,7 +9,7 @@ import { processIo, type Io } from './output/io.js';
 import { VERSION } from './version.js';
 import { keychainStuck } from './auth/secrets/keychain.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
-import { fastTokenOptions } from './cli-args.js';
+import { fastTokenOptions, simpleOptions } from './cli-args.js';
 
 export { fastTokenOptions };
 
@@ -32,9 +32,15 @@ async function dispatch(args: string[], argv: string[], ctx: Ctx): Promise<numbe
     ctx.io.out(EXIT_CODES_HELP);
     return ExitCode.ok;
   }
+  // The most frequent commands in their plain shapes skip loading commander and every definition.
   const tokenOpts = fastTokenOptions(args);
   if (tokenOpts) {
     await (await import('./commands/token/run.js')).run([], tokenOpts, ctx);
+    return ExitCode.ok;
+  }
+  const userOpts = simpleOptions(args, 'current-user');
+  if (userOpts) {
+    await (await import('./commands/current-user/run.js')).run([], userOpts, ctx);
     return ExitCode.ok;
   }
   const { runProgram } = await import('./program.js');
