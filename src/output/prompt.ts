@@ -1,5 +1,5 @@
 /** Reading secrets: from stdin (scripts) or a hidden prompt on the terminal. */
-import { UsageError } from '../errors.js';
+import { InterruptedError, UsageError } from '../errors.js';
 import type { Io } from './io.js';
 
 /** Reads all of stdin as UTF-8; rejects invalid UTF-8. */
@@ -59,4 +59,40 @@ export async function promptHidden(io: Io, label: string): Promise<string> {
     };
     stdin.on('data', onData);
   });
+}
+
+/** Asks a yes/no question on the terminal (stderr); anything but y/yes is a no. */
+export async function confirm(io: Io, signal: AbortSignal, question: string): Promise<boolean> {
+  const { createInterface } = await import('node:readline');
+  const rl = createInterface({ input: io.stdin, output: io.stderr, terminal: io.stdinIsTTY });
+  try {
+    const answer = await new Promise<string>((res, rej) => {
+      let settled = false;
+      const settle = (f: () => void) => {
+        if (settled) return;
+        settled = true;
+        signal.removeEventListener('abort', interrupted);
+        f();
+      };
+      // Ctrl-C ends the command; Ctrl-D counts as "no". Either way, end the prompt's line.
+      function interrupted() {
+        settle(() => {
+          io.stderr.write('\n');
+          rej(new InterruptedError());
+        });
+      }
+      signal.addEventListener('abort', interrupted, { once: true });
+      rl.on('SIGINT', interrupted);
+      rl.on('close', () =>
+        settle(() => {
+          io.stderr.write('\n');
+          res('');
+        }),
+      );
+      rl.question(`${question} [y/N] `, (a) => settle(() => res(a)));
+    });
+    return /^\s*y(es)?\s*$/i.test(answer);
+  } finally {
+    rl.close();
+  }
 }

@@ -6,7 +6,8 @@
 import { closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { AccountsApi, type ApiKey, type ServiceAccount } from '../../api/accounts.js';
-import { CliError, ExitCode, InterruptedError, UsageError } from '../../errors.js';
+import { CliError, ExitCode, UsageError } from '../../errors.js';
+import { confirm } from '../../output/prompt.js';
 import type { Cell } from '../../output/table.js';
 import type { CommonOptions, Ctx } from '../context.js';
 import { connect } from '../session.js';
@@ -37,46 +38,10 @@ export function requireYesOrTerminal(ctx: Ctx, yes: boolean | undefined, what: s
   throw new UsageError(`refusing to ${what} without confirmation: stdin is not a terminal, so pass --yes`);
 }
 
-/** Asks a yes/no question on the terminal (stderr); anything but y/yes is a no. */
-export async function confirm(ctx: Ctx, question: string): Promise<boolean> {
-  const { createInterface } = await import('node:readline');
-  const rl = createInterface({ input: ctx.io.stdin, output: ctx.io.stderr, terminal: ctx.io.stdinIsTTY });
-  try {
-    const answer = await new Promise<string>((res, rej) => {
-      let settled = false;
-      const settle = (f: () => void) => {
-        if (settled) return;
-        settled = true;
-        ctx.signal.removeEventListener('abort', interrupted);
-        f();
-      };
-      // Ctrl-C ends the command; Ctrl-D counts as "no". Either way, end the prompt's line.
-      function interrupted() {
-        settle(() => {
-          ctx.io.stderr.write('\n');
-          rej(new InterruptedError());
-        });
-      }
-      ctx.signal.addEventListener('abort', interrupted, { once: true });
-      rl.on('SIGINT', interrupted);
-      rl.on('close', () =>
-        settle(() => {
-          ctx.io.stderr.write('\n');
-          res('');
-        }),
-      );
-      rl.question(`${question} [y/N] `, (a) => settle(() => res(a)));
-    });
-    return /^\s*y(es)?\s*$/i.test(answer);
-  } finally {
-    rl.close();
-  }
-}
-
 /** --yes, else a prompt on the terminal; a "no" ends the command. */
 export async function confirmOrDecline(ctx: Ctx, yes: boolean | undefined, question: string): Promise<void> {
   if (yes) return;
-  if (!(await confirm(ctx, question))) throw new Declined('cancelled: nothing was changed');
+  if (!(await confirm(ctx.io, ctx.signal, question))) throw new Declined('cancelled: nothing was changed');
 }
 
 // ------------------------------------------------------------------------------ key output
