@@ -3,7 +3,7 @@
  * Every failure must end in one clear stderr line and the documented exit code.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, request as httpRequest, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { connect as netConnect, type AddressInfo } from 'node:net';
@@ -139,7 +139,9 @@ describe('interrupts', () => {
   });
 });
 
-describe('TLS', () => {
+const hasOpenssl = (process.env.PATH ?? '').split(':').some((p) => p !== '' && existsSync(join(p, 'openssl')));
+
+describe.runIf(hasOpenssl)('TLS', () => {
   let certDir: string;
   let tls: Server;
   let url: string;

@@ -18,8 +18,6 @@ export interface RunOptions {
 
 export type CliResult = Result<{ reject: false; encoding: 'utf8' }>;
 
-/** Whether the tests run inside scripts/with-keyring.sh (a real Secret Service is there). */
-export const KEYCHAIN = process.env.ZENML_API_TEST_KEYCHAIN === 'required' || Boolean(process.env.DBUS_SESSION_BUS_ADDRESS && process.env.ZENML_API_TEST_KEYCHAIN !== 'off');
 
 export class Sandbox {
   readonly dir: string;
