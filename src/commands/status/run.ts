@@ -19,7 +19,8 @@ interface Row {
   auth: string | null;
   user: string | null;
   token_expires_at: string | null;
-  token: 'valid' | 'expired' | 'missing' | 'never expires' | 'unreadable';
+  /** `expiring`: still valid but inside the renewal leeway, so it is renewed (or refused) at next use. */
+  token: 'valid' | 'expiring' | 'expired' | 'missing' | 'never expires' | 'unreadable';
   storage: 'keychain' | 'file' | 'environment' | null;
   can_authenticate: boolean;
   problem: string | null;
@@ -59,7 +60,11 @@ export async function run(_args: string[], opts: Options, ctx: Ctx): Promise<voi
     const renewable = session.renewable;
     const canAuth = Boolean(ap.settings.server) && !unreadable && ((stored !== null && !expiring) || renewable);
     if (!problem && !canAuth) {
-      problem = !ap.settings.auth ? 'logged out' : stored?.expiresAt != null ? `token expired ${formatWhen(stored.expiresAt, now)}` : 'no token';
+      problem = !ap.settings.auth
+        ? 'logged out'
+        : stored?.expiresAt != null
+          ? `token ${stored.expiresAt <= now ? 'expired' : 'expires'} ${formatWhen(stored.expiresAt, now)} and cannot be renewed`
+          : 'no token';
     }
     const row: Row = {
       name: ap.name,
@@ -68,7 +73,17 @@ export async function run(_args: string[], opts: Options, ctx: Ctx): Promise<voi
       auth: ap.settings.auth ?? null,
       user: ap.settings.user?.name ?? ap.settings.username ?? null,
       token_expires_at: stored?.expiresAt != null ? new Date(stored.expiresAt).toISOString() : null,
-      token: unreadable ? 'unreadable' : !stored ? 'missing' : stored.expiresAt === null ? 'never expires' : expiring ? 'expired' : 'valid',
+      token: unreadable
+        ? 'unreadable'
+        : !stored
+          ? 'missing'
+          : stored.expiresAt === null
+            ? 'never expires'
+            : stored.expiresAt <= now
+              ? 'expired'
+              : expiring
+                ? 'expiring'
+                : 'valid',
       storage: ap.env ? 'environment' : (ap.settings.storage ?? null),
       can_authenticate: canAuth,
       problem,
