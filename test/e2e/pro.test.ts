@@ -1,5 +1,5 @@
 /** ZenML Pro: pro login (token, key), renewal, expiry, users me, organizations, workspaces, workspace login. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startProStandin, startStandin, type ProStandin, type Standin } from '../support/standin/index.js';
@@ -66,12 +66,9 @@ describe('pro login', () => {
     const me = JSON.parse((await box.run(['pro', 'users', 'me', '--json'], { env: proEnv() })).stdout);
     expect(me.is_service_account).toBe(true);
     // Expire the stored Pro token: the next call exchanges the key again.
-    const path = join(box.configDir, 'credentials.json');
-    const data = JSON.parse(readFileSync(path, 'utf8'));
-    const t = JSON.parse(data.secrets['default/pro-token']);
-    t.expiresAt = Date.now() - 1000;
-    data.secrets['default/pro-token'] = JSON.stringify(t);
-    writeFileSync(path, JSON.stringify(data));
+    box.editStoredToken('default', (t) => {
+      t.expiresAt = Date.now() - 1000;
+    }, 'pro-token');
     pro.clearLog();
     const again = await box.run(['pro', 'token', '--json'], { env: proEnv() });
     expect(again.exitCode).toBe(0);

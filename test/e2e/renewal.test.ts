@@ -2,20 +2,10 @@
  * Token renewal: expired tokens renewed from the stored key, single-flight across processes,
  * a 401 cured by one re-login, and the Idempotency-Key reused by a retried POST.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startStandin, type Standin } from '../support/standin/index.js';
 import { Sandbox } from '../support/cli.js';
 
-function editStoredToken(box: Sandbox, profile: string, edit: (t: { token: string; expiresAt: number | null; obtainedAt: number }) => void): void {
-  const path = join(box.configDir, 'credentials.json');
-  const data = JSON.parse(readFileSync(path, 'utf8'));
-  const t = JSON.parse(data.secrets[`${profile}/access-token`]);
-  edit(t);
-  data.secrets[`${profile}/access-token`] = JSON.stringify(t);
-  writeFileSync(path, JSON.stringify(data));
-}
 
 describe.each(['0.58', '0.9x'] as const)('renewal on a %s server', (version) => {
   let server: Standin;
@@ -33,7 +23,7 @@ describe.each(['0.58', '0.9x'] as const)('renewal on a %s server', (version) => 
     box = new Sandbox();
     expect((await box.run(['login', server.url, '--api-key', '-'], { input: key })).exitCode).toBe(0);
     const first = (await box.run(['token'])).stdout;
-    editStoredToken(box, 'default', (t) => {
+    box.editStoredToken('default', (t) => {
       t.expiresAt = Date.now() - 1000;
     });
     server.clearLog();
@@ -53,7 +43,7 @@ describe.each(['0.58', '0.9x'] as const)('renewal on a %s server', (version) => 
   it('20 concurrent `token` calls on an expired token make one login', async () => {
     box = new Sandbox();
     expect((await box.run(['login', server.url, '--api-key', '-'], { input: key })).exitCode).toBe(0);
-    editStoredToken(box, 'default', (t) => {
+    box.editStoredToken('default', (t) => {
       t.expiresAt = Date.now() - 1000;
     });
     server.clearLog();
@@ -67,7 +57,7 @@ describe.each(['0.58', '0.9x'] as const)('renewal on a %s server', (version) => 
     box = new Sandbox();
     expect((await box.run(['login', server.url, '--api-key', '-'], { input: key })).exitCode).toBe(0);
     const forged = server.mintToken('renewer', { expiresInSeconds: -3600 });
-    editStoredToken(box, 'default', (t) => {
+    box.editStoredToken('default', (t) => {
       t.token = forged; // the server rejects it; the client thinks it is fine
       t.expiresAt = Date.now() + 3600_000;
     });

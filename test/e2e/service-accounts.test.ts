@@ -17,14 +17,6 @@ function credentials(box: Sandbox): Record<string, string> {
   return JSON.parse(readFileSync(join(box.configDir, 'credentials.json'), 'utf8')).secrets;
 }
 
-function editStoredToken(box: Sandbox, profile: string, edit: (t: { token: string; expiresAt: number | null; obtainedAt: number }) => void): void {
-  const path = join(box.configDir, 'credentials.json');
-  const data = JSON.parse(readFileSync(path, 'utf8'));
-  const t = JSON.parse(data.secrets[`${profile}/access-token`]);
-  edit(t);
-  data.secrets[`${profile}/access-token`] = JSON.stringify(t);
-  writeFileSync(path, JSON.stringify(data));
-}
 
 const SCRIPT = '/usr/bin/script';
 
@@ -117,7 +109,7 @@ describe.each(['0.58', '0.9x'] as const)('service accounts and API keys on a %s 
     }
 
     // The profile's token was kept; once it expires, the profile renews with the new key.
-    editStoredToken(box, 'bot', (t) => {
+    box.editStoredToken('bot', (t) => {
       t.expiresAt = Date.now() - 1000;
     });
     server.clearLog();

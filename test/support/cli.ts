@@ -2,7 +2,7 @@
  * Runs the built binary (bin/zenml-api.js) as a user would, with a private config folder and a
  * clean environment: nothing from the developer's own setup leaks into a test.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa, type Result } from 'execa';
@@ -40,29 +40,37 @@ export class Sandbox {
     };
   }
 
-  run(args: string[], opts: RunOptions = {}): Promise<CliResult> {
-    return execa('node', [BIN, ...args], {
+  private execOptions(opts: RunOptions) {
+    return {
       env: { ...this.env, ...opts.env },
       extendEnv: false,
       reject: false,
       encoding: 'utf8',
       stripFinalNewline: false,
       timeout: opts.timeout ?? 60_000,
+    } as const;
+  }
+
+  run(args: string[], opts: RunOptions = {}): Promise<CliResult> {
+    return execa('node', [BIN, ...args], {
+      ...this.execOptions(opts),
       ...(opts.input !== undefined ? { input: opts.input } : { stdin: 'ignore' }),
     }) as Promise<CliResult>;
   }
 
   /** Starts the binary and returns the running subprocess (for interactive flows). */
   spawn(args: string[], opts: RunOptions = {}) {
-    return execa('node', [BIN, ...args], {
-      env: { ...this.env, ...opts.env },
-      extendEnv: false,
-      reject: false,
-      encoding: 'utf8',
-      stripFinalNewline: false,
-      timeout: opts.timeout ?? 60_000,
-      stdin: 'ignore',
-    });
+    return execa('node', [BIN, ...args], { ...this.execOptions(opts), stdin: 'ignore' });
+  }
+
+  /** Edits a profile's stored access token in the file store (to expire it, or forge it). */
+  editStoredToken(profile: string, edit: (t: { token: string; expiresAt: number | null; obtainedAt: number }) => void, secret = 'access-token'): void {
+    const path = join(this.configDir, 'credentials.json');
+    const data = JSON.parse(readFileSync(path, 'utf8'));
+    const t = JSON.parse(data.secrets[`${profile}/${secret}`]);
+    edit(t);
+    data.secrets[`${profile}/${secret}`] = JSON.stringify(t);
+    writeFileSync(path, JSON.stringify(data));
   }
 
   /** Every file under the config folder, with its content. */
