@@ -31,7 +31,8 @@ export async function runFast(argv: string[]): Promise<boolean> {
   }
   // The root help, rendered at build time by the same program at 80 columns; a terminal narrower
   // than that gets commander's own rendering.
-  if (args.length === 1 && (args[0] === '--help' || args[0] === '-h') && typeof __ZENML_API_ROOT_HELP__ === 'string') {
+  const wantsHelp = args.length === 0 || (args.length === 1 && (args[0] === '--help' || args[0] === '-h'));
+  if (wantsHelp && typeof __ZENML_API_ROOT_HELP__ === 'string') {
     if (process.stdout.isTTY && (process.stdout.columns ?? 80) < 80) return false;
     await write(__ZENML_API_ROOT_HELP__);
     return true;

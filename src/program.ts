@@ -59,6 +59,11 @@ export async function runProgram(argv: string[], ctx: Ctx): Promise<number> {
   let held = '';
   const program = buildProgram(ctx, (s) => void (held += s));
   const words = argv.slice(2);
+  if (words.length === 0) {
+    // Like `gh`: no command at all shows the help, and that is not an error.
+    program.outputHelp();
+    return ExitCode.ok;
+  }
   if (words[0] === 'help' && words[1] !== undefined && !findCommand(program, words[1])) {
     ctx.io.err(`zenml-api: no help for '${words[1].slice(0, 60)}': it is not a command (try \`zenml-api --help\`, or \`zenml-api help exit-codes\`)`);
     return ExitCode.usage;

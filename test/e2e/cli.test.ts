@@ -31,6 +31,15 @@ describe('zenml-api', () => {
     expect(fast.stdout).toContain('Exit codes:');
   });
 
+  it('no arguments at all print the help, exit 0 (fast path and commander alike)', async () => {
+    const fast = await box.run([]);
+    expect(fast.exitCode).toBe(0);
+    expect(fast.stdout).toBe((await box.run(['--help'])).stdout);
+    const slow = await execa('node', [join(ROOT, 'dist/cli.js')], { env: box.env, extendEnv: false, reject: false });
+    expect(slow.exitCode).toBe(0);
+    expect(`${slow.stdout}\n`).toBe(fast.stdout);
+  });
+
   it('every command has --help with examples', async () => {
     const commands = [
       ['login'], ['logout'], ['token'], ['current-user'], ['call'], ['status'],
