@@ -24,3 +24,15 @@ export function simpleOptions(args: string[], name: string): CommonOptions | nul
   }
   return opts;
 }
+
+/**
+ * `endpoints [PATTERN] [--json] [--profile NAME]`: the listing answered from the cache, run
+ * without commander. `endpoints describe …`, `--help` and every other flag go through commander.
+ */
+export function endpointsListArgs(args: string[]): { pattern: string[]; opts: CommonOptions } | null {
+  if (args[0] !== 'endpoints') return null;
+  const rest = args.slice(1);
+  const positional = rest[0] !== undefined && !rest[0].startsWith('-') && rest[0] !== 'describe' && rest[0] !== 'help' ? [rest[0]] : [];
+  const opts = simpleOptions(['endpoints', ...rest.slice(positional.length)], 'endpoints');
+  return opts ? { pattern: positional, opts } : null;
+}

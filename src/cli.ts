@@ -9,7 +9,7 @@ import { processIo, type Io } from './output/io.js';
 import { VERSION } from './version.js';
 import { keychainStuck } from './auth/secrets/keychain.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
-import { fastTokenOptions, simpleOptions } from './cli-args.js';
+import { endpointsListArgs, fastTokenOptions, simpleOptions } from './cli-args.js';
 
 export { fastTokenOptions };
 
@@ -41,6 +41,11 @@ async function dispatch(args: string[], argv: string[], ctx: Ctx): Promise<numbe
   const userOpts = simpleOptions(args, 'current-user');
   if (userOpts) {
     await (await import('./commands/current-user/run.js')).run([], userOpts, ctx);
+    return ExitCode.ok;
+  }
+  const endpoints = endpointsListArgs(args);
+  if (endpoints) {
+    await (await import('./commands/endpoints/run.js')).list(endpoints.pattern, endpoints.opts, ctx);
     return ExitCode.ok;
   }
   const { runProgram } = await import('./program.js');
