@@ -28,6 +28,11 @@ export interface ProOrganization {
   [k: string]: unknown;
 }
 
+/** The workspace's ZenML server URL: `zenml_service.status.server_url`, null unless it runs. */
+export function workspaceServerUrl(w: ProWorkspace): string | null {
+  return w.zenml_service?.status?.server_url ?? null;
+}
+
 function bad(what: string): never {
   throw new NetworkError(`the ZenML Pro API answered ${what} with JSON of an unexpected shape`);
 }

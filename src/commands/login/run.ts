@@ -4,7 +4,7 @@ import { validateProfileName, type ConfigData } from '../../auth/profiles.js';
 import { unknownProfile } from '../../auth/resolve.js';
 import { formatWhen } from '../../auth/tokens.js';
 import { isLoopbackUrl, normalizeServerUrl } from '../../auth/url.js';
-import { AuthError, UsageError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import { printJson } from '../../output/json.js';
 import { promptHidden, readSecretFromStdin } from '../../output/prompt.js';
 import { readSecretFlag } from '../secret-input.js';
@@ -64,7 +64,7 @@ export async function run(args: string[], opts: Options, ctx: Ctx): Promise<void
     caCert = resolve(opts.caCert);
     if (!existsSync(caCert) || !statSync(caCert).isFile()) throw new UsageError(`--ca-cert: no such file: ${opts.caCert}`);
   }
-  if (ctx.env.ZENML_API_STORE && !/^(auto|keychain|file)$/i.test(ctx.env.ZENML_API_STORE)) store.preference();
+  store.preference(); // a bad ZENML_API_STORE is refused before anything is sent
 
   let method: LoginMethod;
   const secrets = ctx.net(opts).secrets!;
@@ -142,4 +142,3 @@ export function printLoginResult(ctx: Ctx, opts: CommonOptions, result: LoginRes
   if (methodKind === 'token' && result.token.expiresAt !== null) ctx.warn('A dashboard token cannot be renewed: log in again when it expires.');
 }
 
-export { AuthError };

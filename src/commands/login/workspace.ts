@@ -1,5 +1,5 @@
 /** `login --pro-workspace`: find a Pro workspace's server and log in to it with the Pro token. */
-import { ProApi, type ProWorkspace } from '../../api/pro.js';
+import { ProApi, workspaceServerUrl, type ProWorkspace } from '../../api/pro.js';
 import { makeClient } from '../../auth/connect.js';
 import { performLogin } from '../../auth/login.js';
 import { openProSession } from '../../auth/pro-session.js';
@@ -32,7 +32,7 @@ export async function loginToWorkspace(nameOrId: string, opts: CommonOptions & {
   } finally {
     await client.close();
   }
-  const url = ws.zenml_service?.status?.server_url;
+  const url = workspaceServerUrl(ws);
   if (!url || (ws.status && ws.status !== 'available')) {
     throw new AuthError(`workspace "${ws.name}" is not running (status: ${ws.status ?? 'unknown'}), so it has no server to log in to`);
   }

@@ -1,8 +1,8 @@
-import { ProApi, type ProWorkspace } from '../../api/pro.js';
+import { ProApi, workspaceServerUrl } from '../../api/pro.js';
 import { makeClient } from '../../auth/connect.js';
 import { envProCredentials } from '../../auth/env.js';
 import { performProLogin } from '../../auth/pro-login.js';
-import { openProSession, proBaseUrl } from '../../auth/pro-session.js';
+import { openProSession } from '../../auth/pro-session.js';
 import { DEFAULT_PRO_API_URL, validateProfileName } from '../../auth/profiles.js';
 import { unknownProfile } from '../../auth/resolve.js';
 import { formatWhen } from '../../auth/tokens.js';
@@ -118,10 +118,6 @@ export async function organizationsList(_args: string[], opts: CommonOptions, ct
   await printTable(ctx.io, ['NAME', 'ID', 'DESCRIPTION'], orgs.map((o) => [o.name, o.id, (o.description as string | null) ?? '']));
 }
 
-export function workspaceServerUrl(w: ProWorkspace): string | null {
-  return w.zenml_service?.status?.server_url ?? null;
-}
-
 export async function workspacesList(_args: string[], opts: CommonOptions & { organization?: string }, ctx: Ctx): Promise<void> {
   const list = await withApi(ctx, opts, (api) => api.workspaces(opts.organization ? { organization_id: opts.organization } : {}));
   if (opts.json) return printJson(ctx.io, list);
@@ -132,4 +128,3 @@ export async function workspacesList(_args: string[], opts: CommonOptions & { or
   );
 }
 
-export { proBaseUrl };

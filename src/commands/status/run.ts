@@ -33,12 +33,15 @@ export async function run(_args: string[], opts: Options, ctx: Ctx): Promise<voi
   const now = ctx.now();
   const profiles: ActiveProfile[] = [];
   let currentName: string | undefined;
+  let resolved: ActiveProfile | undefined;
   try {
-    currentName = resolveProfile(cfg, { env: ctx.env }).name;
+    resolved = resolveProfile(cfg, { env: ctx.env });
   } catch {
-    currentName = undefined;
+    resolved = undefined;
   }
-  if (envServerCredentials(ctx.env)) profiles.push(resolveProfile(cfg, { env: ctx.env }));
+  currentName = resolved?.name;
+  // With ZENML_STORE_* set, the current profile is the environment's (resolved again only to report its error).
+  if (envServerCredentials(ctx.env)) profiles.push(resolved ?? resolveProfile(cfg, { env: ctx.env }));
   for (const [name, p] of Object.entries(cfg.profiles).sort(([a], [b]) => a.localeCompare(b))) {
     profiles.push({ name, source: 'flag', settings: p as StoredProfile });
   }
