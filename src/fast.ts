@@ -4,20 +4,23 @@
  * token is already stored. CommonJS because starting Node's ESM loader costs more than all of
  * this code (see bench/RESULTS.md).
  *
- * It never reports errors and never goes to the network: whenever it is not sure (no token, an
- * expired one, a keychain problem, anything unexpected) it returns false and the full CLI runs.
+ * It never goes to the network, and reports one error only, a keychain that missed its deadline
+ * (asking again would wait as long again): whenever else it is not sure (no token, an expired
+ * one, a keychain problem, anything unexpected) it returns false and the full CLI runs.
  */
 import { configDir } from './auth/paths.js';
 import { resolveProfile } from './auth/resolve.js';
+import { KeychainTimeoutError } from './auth/secrets/backend.js';
+import { keychainStuck } from './auth/secrets/keychain.js';
 import { CredentialStore } from './auth/store.js';
 import { computeExpiry, isExpiring, parseStoredToken, type StoredToken } from './auth/tokens.js';
 import { fastTokenOptions } from './cli-args.js';
 import { formatJson } from './output/json.js';
 import { VERSION } from './version.js';
 
-function write(text: string): Promise<void> {
+function write(text: string, stream: NodeJS.WriteStream = process.stdout): Promise<void> {
   return new Promise((resolve) => {
-    process.stdout.write(text, () => resolve());
+    stream.write(text, () => resolve());
   });
 }
 
@@ -66,7 +69,16 @@ export async function runFast(argv: string[]): Promise<boolean> {
       await write(`${t.token}\n`);
     }
     return true;
-  } catch {
+  } catch (e) {
+    if (e instanceof KeychainTimeoutError) {
+      // The full CLI would ask the keychain again and wait as long again: report it here, in the
+      // words and with the exit code src/cli.ts gives it.
+      await write(`zenml-api: ${e.message}\n`, process.stderr);
+      // A native call stuck on the thread pool would keep the process alive (see src/cli.ts).
+      if (keychainStuck()) process.kill(process.pid, 'SIGKILL');
+      process.exitCode = e.exitCode;
+      return true;
+    }
     return false;
   }
 }

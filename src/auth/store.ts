@@ -59,7 +59,7 @@ export class CredentialStore {
   }
 
   get keychain(): KeychainBackend {
-    this.keychainBackend ??= new KeychainBackend({ timeoutMs: keychainTimeoutMs(this.deps.env) });
+    this.keychainBackend ??= new KeychainBackend({ timeoutMs: keychainTimeoutMs(this.deps.env), env: this.deps.env });
     return this.keychainBackend;
   }
 

@@ -3,7 +3,9 @@
  * scripts/with-keyring.sh). In CI ZENML_API_TEST_KEYCHAIN=required makes a missing keychain a
  * failure; elsewhere these tests are skipped, and say so.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startStandin, type Standin } from '../support/standin/index.js';
@@ -87,6 +89,90 @@ describe.runIf(available || required)('OS keychain (Secret Service)', () => {
     expect(runs.map((r) => r.exitCode)).toEqual(Array(20).fill(0));
     expect(server.count('POST', '/api/v1/login')).toBe(1);
     await box.run(['profile', 'remove', profile]);
+  });
+});
+
+/** Runs `token` with a preload that records, at exit, which keyring native modules were loaded. */
+async function tokenWithProbe(box: Sandbox, profile: string, env: Record<string, string | undefined> = {}) {
+  const probe = join(box.dir, 'probe.cjs');
+  const out = join(box.dir, 'probe.json');
+  writeFileSync(
+    probe,
+    `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(Object.keys(require.cache).filter((k) => k.includes('keyring')))));\n`,
+  );
+  const r = await box.run(['token', '--profile', profile], { env: { ...env, NODE_OPTIONS: `--require ${probe}` } });
+  return { ...r, nativeModules: JSON.parse(readFileSync(out, 'utf8')) as string[] };
+}
+
+describe.runIf(available || required)('reading the keychain over D-Bus', () => {
+  let server: Standin;
+  let key: string;
+  beforeAll(async () => {
+    server = await startStandin({ version: '0.9x' });
+    server.createServiceAccount('dbus');
+    key = server.createApiKey('dbus', 'k').key;
+  });
+  afterAll(() => server.close());
+
+  it('token gets from the Secret Service what the native binding gets, without loading it', async () => {
+    const box = new Sandbox({ keychain: true });
+    const profile = `kc-dbus-${process.pid}`;
+    try {
+      expect((await box.run(['login', server.url, '--api-key', '-', '--profile', profile], { input: key })).exitCode).toBe(0);
+      // A token that is not ASCII, written by another client (secret-tool, through libsecret).
+      const token = `tøken-ü-${process.pid}`;
+      const stored = JSON.stringify({ token, expiresAt: null, obtainedAt: Date.now() });
+      await execa('secret-tool', ['store', '--label=test', 'service', 'zenml-api', 'username', `${profile}/access-token`], { input: stored });
+
+      const direct = await tokenWithProbe(box, profile);
+      expect(direct.stderr).toBe('');
+      expect(direct.stdout).toBe(`${token}\n`);
+      expect(direct.nativeModules).toEqual([]);
+
+      const native = await tokenWithProbe(box, profile, { ZENML_API_KEYCHAIN_DBUS: '0' });
+      expect(native.stdout).toBe(direct.stdout);
+      expect(native.nativeModules.some((m) => m.endsWith('.node'))).toBe(true);
+
+      // A profile with nothing stored: both say the same thing.
+      await execa('secret-tool', ['clear', 'service', 'zenml-api', 'username', `${profile}/access-token`]);
+      await execa('secret-tool', ['clear', 'service', 'zenml-api', 'username', `${profile}/api-key`]);
+      const none = await box.run(['token', '--profile', profile]);
+      const noneNative = await box.run(['token', '--profile', profile], { env: { ZENML_API_KEYCHAIN_DBUS: '0' } });
+      expect(none.exitCode).toBe(4);
+      expect([noneNative.exitCode, noneNative.stderr]).toEqual([none.exitCode, none.stderr]);
+    } finally {
+      await box.run(['profile', 'remove', profile]);
+      box.cleanup();
+    }
+  });
+});
+
+describe.runIf(process.platform === 'linux')('a session bus that never answers', () => {
+  it('token and current-user give up at the deadline, once, and end normally', async () => {
+    const box = new Sandbox();
+    // A socket that accepts D-Bus clients and never says a word.
+    const sockets: Socket[] = [];
+    const bus = createServer((s) => sockets.push(s));
+    const path = join(box.dir, 'bus');
+    await new Promise<void>((resolve) => bus.listen(path, resolve));
+    try {
+      mkdirSync(box.configDir, { recursive: true, mode: 0o700 });
+      writeFileSync(join(box.configDir, 'config.json'), JSON.stringify({ version: 1, current: 'default', profiles: { default: { server: 'http://127.0.0.1:9', auth: 'api-key', storage: 'keychain' } } }));
+      const env = { DBUS_SESSION_BUS_ADDRESS: `unix:path=${path}`, ZENML_API_KEYCHAIN_TIMEOUT: '300' };
+      for (const args of [['token'], ['current-user']]) {
+        const r = await box.run(args, { env });
+        expect(r.stderr).toBe('zenml-api: the OS keychain did not answer within 300 ms (read); is it locked?\n');
+        expect(r.exitCode).toBe(1); // not 137: a socket can be closed, no thread is left stuck
+        expect(r.stdout).toBe('');
+      }
+      // One connection per command: `token` reported the deadline from its fast path instead of
+      // handing over to the full CLI, which would have asked (and waited) again.
+      expect(sockets.length).toBe(2);
+    } finally {
+      for (const s of sockets) s.destroy();
+      bus.close();
+      box.cleanup();
+    }
   });
 });
 

@@ -13,3 +13,6 @@ export interface SecretBackend {
 
 /** The keychain cannot be used: no D-Bus, no Secret Service, locked, timed out. */
 export class KeychainUnavailableError extends StoreError {}
+
+/** A keychain call missed its deadline (asking again would wait as long again). */
+export class KeychainTimeoutError extends KeychainUnavailableError {}

@@ -8,7 +8,8 @@
  * stuck, so that the CLI can end the process without waiting for it (see `keychainStuck`).
  */
 import { createRequire } from 'node:module';
-import { KeychainUnavailableError, type SecretBackend } from './backend.js';
+import { KeychainTimeoutError, KeychainUnavailableError, type SecretBackend } from './backend.js';
+import { readSecret, SecretServiceTimeout } from './secret-service.js';
 
 export const KEYCHAIN_SERVICE = 'zenml-api';
 
@@ -69,15 +70,19 @@ function describe(e: unknown): string {
 export interface KeychainOptions {
   /** Deadline per call in ms. */
   timeoutMs: number;
+  /** `ZENML_API_KEYCHAIN_DBUS=0` turns off the direct D-Bus reads on Linux (secret-service.ts). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export class KeychainBackend implements SecretBackend {
   readonly kind = 'keychain' as const;
   readonly location = 'the OS keychain';
   private readonly timeoutMs: number;
+  private readonly env: NodeJS.ProcessEnv | undefined;
 
   constructor(opts: KeychainOptions) {
     this.timeoutMs = opts.timeoutMs;
+    this.env = opts.env;
   }
 
   private entry(account: string): AsyncEntryLike {
@@ -96,7 +101,7 @@ export class KeychainBackend implements SecretBackend {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         stuck = true;
-        reject(new KeychainUnavailableError(`the OS keychain did not answer within ${this.timeoutMs} ms (${what}); is it locked?`));
+        reject(new KeychainTimeoutError(`the OS keychain did not answer within ${this.timeoutMs} ms (${what}); is it locked?`));
       }, this.timeoutMs);
     });
     try {
@@ -110,6 +115,19 @@ export class KeychainBackend implements SecretBackend {
   }
 
   async get(account: string): Promise<string | null> {
+    // On Linux, read over D-Bus first: the same item the binding would find, at a fraction of its
+    // start-up cost. When that reader cannot tell (locked, ambiguous, no bus…) the binding answers.
+    if (process.platform === 'linux' && this.env && this.env.ZENML_API_KEYCHAIN_DBUS !== '0') {
+      try {
+        const found = await readSecret({ service: KEYCHAIN_SERVICE, username: account }, { env: this.env, timeoutMs: this.timeoutMs });
+        if (found !== undefined) return found;
+      } catch (e) {
+        if (e instanceof SecretServiceTimeout) {
+          throw new KeychainTimeoutError(`the OS keychain did not answer within ${this.timeoutMs} ms (read); is it locked?`);
+        }
+        throw e;
+      }
+    }
     return this.deadline('read', this.entry(account).getPassword());
   }
 

@@ -1,0 +1,94 @@
+/**
+ * Reading one secret from the Secret Service over D-Bus directly, without the native binding.
+ *
+ * Why: a `token` call spends most of its keychain time not reading but starting the binding
+ * (loading the 3 MB native module, a thread-pool job, a D-Bus connection and Secret Service
+ * session per entry; see bench/RESULTS.md). This reader does the same lookup on one socket with
+ * two round trips after authentication, and its deadline can really stop it (a socket can be
+ * closed; a native call stuck on libuv's thread pool cannot).
+ *
+ * It answers only what it is sure of: the one unlocked item matching the attributes, or that no
+ * item matches. Anything else (no usable bus address, no Secret Service, a locked item, several
+ * matches, an unexpected reply) returns `undefined` and the caller asks the native binding, whose
+ * errors and unlock prompts stay the reference behaviour. The session is "plain": the secret
+ * crosses the user's own bus socket unencrypted, as the Secret Service specification allows
+ * (any process of the same user may ask the service for it anyway).
+ */
+import { DbusConnection, sessionBusSocket } from './dbus.js';
+import type { DbusValue, Message } from './dbus-wire.js';
+
+const SERVICE = 'org.freedesktop.secrets';
+const SERVICE_PATH = '/org/freedesktop/secrets';
+const SERVICE_IFACE = 'org.freedesktop.Secret.Service';
+
+export class SecretServiceTimeout extends Error {}
+
+function expect(m: Message, sig: string): DbusValue[] {
+  if (m.signature !== sig) throw new Error(`unexpected reply signature ${m.signature}`);
+  return m.body;
+}
+
+async function lookup(conn: DbusConnection, attributes: Record<string, string>): Promise<string | null | undefined> {
+  const hello = conn.call({ destination: 'org.freedesktop.DBus', path: '/org/freedesktop/DBus', interface: 'org.freedesktop.DBus', member: 'Hello' });
+  const session = conn.call({
+    destination: SERVICE,
+    path: SERVICE_PATH,
+    interface: SERVICE_IFACE,
+    member: 'OpenSession',
+    signature: 'sv',
+    body: ['plain', { sig: 's', value: '' }],
+  });
+  const search = conn.call({
+    destination: SERVICE,
+    path: SERVICE_PATH,
+    interface: SERVICE_IFACE,
+    member: 'SearchItems',
+    signature: 'a{ss}',
+    body: [Object.entries(attributes)],
+  });
+  // Settle all three before looking at any, so that no rejection goes unhandled.
+  const [h, s, found] = await Promise.allSettled([hello, session, search]);
+  if (h.status === 'rejected' || s.status === 'rejected' || found.status === 'rejected') return undefined;
+  const [unlocked, locked] = expect(found.value, 'aoao') as [string[], string[]];
+  if (unlocked.length === 0 && locked.length === 0) return null;
+  if (unlocked.length !== 1 || locked.length !== 0) return undefined;
+  const sessionPath = expect(s.value, 'vo')[1] as string;
+  const reply = await conn.call({
+    destination: SERVICE,
+    path: unlocked[0]!,
+    interface: 'org.freedesktop.Secret.Item',
+    member: 'GetSecret',
+    signature: 'o',
+    body: [sessionPath],
+  });
+  const [secret] = expect(reply, '(oayays)') as [[string, Buffer, Buffer, string]];
+  const value = secret[2];
+  // Encrypted sessions put an IV in the parameters; a plain one has none.
+  if (secret[1].length !== 0) return undefined;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The secret stored under `attributes`: a string, null when no item matches, or undefined when
+ * this reader cannot tell (ask the native binding). Throws SecretServiceTimeout when the bus or
+ * the service does not answer within `timeoutMs`.
+ */
+export async function readSecret(attributes: Record<string, string>, opts: { env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<string | null | undefined> {
+  const socketPath = sessionBusSocket(opts.env);
+  if (!socketPath) return undefined;
+  const conn = DbusConnection.open(socketPath);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new SecretServiceTimeout(`no answer within ${opts.timeoutMs} ms`)), opts.timeoutMs);
+  });
+  try {
+    return await Promise.race([lookup(conn, attributes).catch(() => undefined), timeout]);
+  } finally {
+    clearTimeout(timer);
+    conn.close();
+  }
+}
