@@ -4,7 +4,7 @@
  */
 import { NetworkError } from '../errors.js';
 import type { HttpClient, HttpResponse } from './http.js';
-import { isPage, paginate } from './paginate.js';
+import { DEFAULT_CONCURRENCY, isPage, paginate } from './paginate.js';
 import { API, type Entity, type Page } from './zenml.js';
 
 /** A service account (§3.4): `body.active`; `metadata.description` when hydrated. */
@@ -94,7 +94,7 @@ export class AccountsApi {
     await paginate({
       first,
       fetchPage: get,
-      concurrency: 4,
+      concurrency: DEFAULT_CONCURRENCY,
       onItems: (items) => {
         out.push(...(items as Entity[]));
       },

@@ -190,6 +190,20 @@ describe('call --paginate', () => {
     expect(pages.sort()).toEqual(['1', '10', '2', '3', '4', '5', '6', '7', '8', '9'].sort());
   });
 
+  it('keeps 6 pages in flight by default, and --concurrency N pages when asked', async () => {
+    server.latencyMs = 100; // long enough that the pages of one round overlap even on a loaded machine
+    try {
+      server.clearLog();
+      expect((await box.run(['call', 'pipelines', '--paginate', '--jsonl', '-q', 'size=5'])).exitCode).toBe(0);
+      expect(server.maxInFlight).toBe(6);
+      server.clearLog();
+      expect((await box.run(['call', 'pipelines', '--paginate', '--jsonl', '-q', 'size=5', '--concurrency', '2'])).exitCode).toBe(0);
+      expect(server.maxInFlight).toBe(2);
+    } finally {
+      server.latencyMs = 0;
+    }
+  });
+
   it('writes one item per line with --jsonl', async () => {
     const r = await box.run(['call', 'pipelines', '--paginate', '--jsonl', '-q', 'size=30']);
     const lines = r.stdout.trimEnd().split('\n');

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { DEFAULT_CONCURRENCY } from '../../api/paginate.js';
 import type { Ctx } from '../context.js';
 import { examples, lazy, networkOptions, profileOption } from '../options.js';
 
@@ -33,7 +34,7 @@ export function register(program: Command, ctx: Ctx): void {
     .option('-i, --include', 'print the status line and response headers before the body')
     .option('--silent', 'print nothing on success')
     .option('--paginate', 'fetch every page of a ZenML list and print all items')
-    .option('--concurrency <n>', 'pages fetched at once with --paginate (default 4)')
+    .option('--concurrency <n>', `pages fetched at once with --paginate (default ${DEFAULT_CONCURRENCY})`)
     .option('--jsonl', 'with --paginate: one item per line instead of one JSON array')
     .option('--pro', 'send the request to the ZenML Pro management API');
   profileOption(cmd);

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { HttpClient, HttpResponse } from '../../api/http.js';
 import { apiErrorFrom } from '../../api/http.js';
-import { isPage, paginate, type PageLike } from '../../api/paginate.js';
+import { DEFAULT_CONCURRENCY, isPage, paginate, type PageLike } from '../../api/paginate.js';
 import { UsageError } from '../../errors.js';
 import { colorizeJson } from '../../output/json.js';
 import { readStdin } from '../../output/prompt.js';
@@ -110,7 +110,7 @@ export async function run(args: string[], opts: Options, ctx: Ctx): Promise<void
   } else path = args[0] ?? '';
   if (method && !METHODS.has(method)) throw new UsageError(`unknown HTTP method ${JSON.stringify(method.slice(0, 20))}`);
   if (opts.jsonl && !opts.paginate) throw new UsageError('--jsonl goes with --paginate');
-  let concurrency = 4;
+  let concurrency = DEFAULT_CONCURRENCY;
   if (opts.concurrency !== undefined) {
     concurrency = Number(opts.concurrency);
     if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32) throw new UsageError('--concurrency must be a whole number from 1 to 32');

@@ -86,6 +86,9 @@ export abstract class HttpStandinBase {
   url = '';
   readonly log: LoggedRequest[] = [];
   latencyMs = 0;
+  /** Requests being answered now, and the most at once since the last clearLog(). */
+  inFlight = 0;
+  maxInFlight = 0;
   protected server: Server | null = null;
   protected closed = false;
   private readonly sockets = new Set<Socket>();
@@ -153,6 +156,7 @@ export abstract class HttpStandinBase {
 
   clearLog(): void {
     this.log.length = 0;
+    this.maxInFlight = this.inFlight;
   }
 
   count(method: string, path: string | RegExp): number {
@@ -200,6 +204,11 @@ export abstract class HttpStandinBase {
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const at = Date.now();
+    this.inFlight += 1;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    res.once('close', () => {
+      this.inFlight -= 1;
+    });
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const rawBody = Buffer.concat(chunks);
