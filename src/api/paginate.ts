@@ -36,19 +36,26 @@ export class PageError extends CliError {
  */
 export const DEFAULT_CONCURRENCY = 6;
 
-export interface PaginateOptions {
+export interface PaginateOptions<R = PageLike> {
   first: PageLike;
-  fetchPage: (page: number) => Promise<PageLike>;
+  /** Starts fetching a page. */
+  fetchPage: (page: number) => Promise<R>;
+  /**
+   * Turns what fetchPage gave into the page, when its turn comes (in order). Pages that arrive
+   * early wait as what fetchPage returned, e.g. a response's bytes rather than thousands of
+   * parsed objects, which then live only as long as it takes to print them. Default: as is.
+   */
+  open?: (fetched: R) => unknown;
   concurrency: number;
   onItems: (items: unknown[], page: number) => Promise<void> | void;
   onProgress?: (pagesDone: number, totalPages: number) => void;
 }
 
-export async function paginate(o: PaginateOptions): Promise<void> {
+export async function paginate<R = PageLike>(o: PaginateOptions<R>): Promise<void> {
   const total = Math.max(1, o.first.total_pages);
   await o.onItems(o.first.items, o.first.index);
   o.onProgress?.(1, total);
-  const inflight = new Map<number, Promise<PageLike>>();
+  const inflight = new Map<number, Promise<R>>();
   let nextToStart = o.first.index + 1;
   const startMore = () => {
     while (nextToStart <= total && inflight.size < o.concurrency) {
@@ -60,14 +67,15 @@ export async function paginate(o: PaginateOptions): Promise<void> {
   };
   for (let n = o.first.index + 1; n <= total; n++) {
     startMore();
-    let page: PageLike;
+    let page: unknown;
     try {
-      page = await inflight.get(n)!;
+      const fetched = await inflight.get(n)!;
+      inflight.delete(n);
+      page = o.open ? o.open(fetched) : fetched;
     } catch (e) {
       if (e instanceof InterruptedError) throw e;
       throw new PageError(n, total, e);
     }
-    inflight.delete(n);
     if (!isPage(page)) throw new PageError(n, total, new Error('the answer is not a ZenML Page'));
     await o.onItems(page.items, n);
     o.onProgress?.(n, total);

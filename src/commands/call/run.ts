@@ -1,9 +1,11 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { HttpClient, HttpResponse } from '../../api/http.js';
 import { apiErrorFrom } from '../../api/http.js';
-import { DEFAULT_CONCURRENCY, isPage, paginate, type PageLike } from '../../api/paginate.js';
+import { openPage } from '../../api/page-scan.js';
+import { DEFAULT_CONCURRENCY, isPage, paginate } from '../../api/paginate.js';
 import { UsageError } from '../../errors.js';
 import { colorizeJson } from '../../output/json.js';
+import { ReusedBufferWriter } from '../../output/reused-buffer.js';
 import { readStdin } from '../../output/prompt.js';
 import type { CommonOptions, Ctx } from '../context.js';
 import type { FieldArg } from './index.js';
@@ -168,6 +170,9 @@ async function openClient(opts: Options, ctx: Ctx): Promise<{ client: HttpClient
   return connect(ctx, opts);
 }
 
+const NEWLINE = Buffer.from('\n');
+const COMMA = Buffer.from(',');
+
 async function runPaginate(
   ctx: Ctx,
   client: HttpClient,
@@ -185,28 +190,44 @@ async function runPaginate(
     return;
   }
   const baseQuery = query.filter(([k]) => k !== 'page');
-  const pretty = ctx.io.stdoutIsTTY;
-  const fmt = (item: unknown) => (pretty ? (ctx.io.color ? colorizeJson(item) : JSON.stringify(item, null, 2)) : JSON.stringify(item));
+  // An array on a terminal is indented (and coloured); --jsonl and anything else is compact.
+  const pretty = ctx.io.stdoutIsTTY && !opts.jsonl;
+  const fmt = (item: unknown) => (ctx.io.color ? colorizeJson(item) : JSON.stringify(item, null, 2));
+  // Compact output copies each item's bytes from the response where they are already what
+  // JSON.stringify would print (see api/page-scan.ts); only the indented form needs the objects.
+  const compact = (item: unknown) => (Buffer.isBuffer(item) ? item : Buffer.from(JSON.stringify(item)));
+  const out = new ReusedBufferWriter(ctx.io.stdout);
   let count = 0;
   const progress = ctx.io.stderrIsTTY && !opts.silent;
   if (!opts.jsonl && !opts.silent) await write(ctx, '[');
   await paginate({
     first: value,
     concurrency,
-    fetchPage: async (n) => {
-      const r = await client.request({ path, query: [...baseQuery, ['page', String(n)]], headers });
-      const v = r.json<unknown>();
-      return v as PageLike;
-    },
+    // Opened only when printed: pages that arrive early wait as bytes (see paginate.ts).
+    fetchPage: (n) => client.request({ path, query: [...baseQuery, ['page', String(n)]], headers }),
+    open: (r) => (pretty ? r.json<unknown>() : openPage(r.body, () => r.json<unknown>())),
     onItems: async (items) => {
       if (opts.silent) return;
-      let chunk = '';
+      if (pretty) {
+        let chunk = '';
+        for (const item of items) {
+          chunk += `${count > 0 ? ',' : ''}\n${fmt(item)}`;
+          count += 1;
+        }
+        if (chunk) await write(ctx, chunk);
+        return;
+      }
       for (const item of items) {
-        if (opts.jsonl) chunk += `${JSON.stringify(item)}\n`;
-        else chunk += `${count > 0 ? ',' : ''}${pretty ? '\n' : ''}${fmt(item)}`;
+        // put() returns a promise only when it had to write first: no await per item otherwise.
+        let wait = !opts.jsonl && count > 0 ? out.put(COMMA) : undefined;
+        if (wait) await wait;
+        wait = out.put(compact(item));
+        if (wait) await wait;
+        wait = opts.jsonl ? out.put(NEWLINE) : undefined;
+        if (wait) await wait;
         count += 1;
       }
-      if (chunk) await write(ctx, chunk);
+      await out.flush();
     },
     onProgress: progress ? (done, total) => ctx.io.stderr.write(`\r${done}/${total} pages, ${count} items`) : undefined,
   }).catch((e) => {

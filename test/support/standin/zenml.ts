@@ -98,6 +98,8 @@ export interface Standin {
   clearFaults(): void;
   /** Added delay for every request (settable). */
   latencyMs: number;
+  /** The most requests answered at once since the last clearLog(). */
+  readonly maxInFlight: number;
   /** Moves the stand-in's clock forward (or back). */
   advanceTime(seconds: number): void;
   createServiceAccount(name: string, opts?: { description?: string; active?: boolean }): { id: string; name: string };
