@@ -30,7 +30,7 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -185,13 +185,14 @@ function reproduceCommand() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// A private copy of the build: other people's `npm run build` during a run must not pull the
-// chunks from under it. node_modules is linked, so the keyring's native module resolves as usual.
+// A private copy of the build: other people's `npm run build` during a run must not swap dist/
+// from under it. node_modules is linked, so the keyring's native module resolves as usual.
 
-/** Every JavaScript file of the launcher and the bundle. */
+/** Every JavaScript file of the launcher and the bundles (dist/ and its subfolders: dist/vendor/). */
 function builtFiles(dir) {
-  const list = (d) => (existsSync(d) ? readdirSync(d).filter((f) => /\.(c|m)?js$/.test(f)).map((f) => join(d, f)) : []);
-  return [...list(join(dir, 'bin')), ...list(join(dir, 'dist')), ...list(join(dir, 'dist/chunks'))];
+  const list = (d, recursive = false) =>
+    existsSync(d) ? readdirSync(d, { recursive, encoding: 'utf8' }).filter((f) => /\.(c|m)?js$/.test(f)).map((f) => join(d, f)) : [];
+  return [...list(join(dir, 'bin')), ...list(join(dir, 'dist'), true)];
 }
 
 /** Relative imports and require()s (with an extension) that point at nothing: a build half done. */
@@ -210,7 +211,7 @@ function checkBuild(dir) {
 }
 
 async function prepareBuild(opts) {
-  const required = ['bin/zenml-api.js', 'dist/cli.js', 'build/standin.js'];
+  const required = ['bin/zenml-api.js', 'dist/fast.cjs', 'dist/cli.cjs', 'build/standin.js'];
   for (let attempt = 1; ; attempt++) {
     // A build elsewhere removes dist/ first: wait a little before calling it missing.
     const absent = required.filter((f) => !existsSync(join(ROOT, f)));
@@ -408,11 +409,14 @@ function phases(app, box, runs, extraEnv = {}) {
   return Object.fromEntries(keys.map((k) => [k, stats(samples[k])]));
 }
 
-/** In-process time of one piece of work, in a fresh process each time (median of `runs`). */
-function inProcess(script, env, runs) {
+/**
+ * In-process time of one piece of work, in a fresh process each time (median of `runs`). The
+ * script prints the milliseconds; it is an ES module unless `type` is 'commonjs'.
+ */
+function inProcess(script, env, runs, { type = 'module' } = {}) {
   const xs = [];
   for (let i = 0; i < runs; i++) {
-    const r = spawnSync(NODE, ['--input-type=module', '-e', script], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(NODE, [`--input-type=${type}`, '-e', script], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8', timeout: 60_000 });
     if (r.status !== 0) throw new Error(`in-process measurement failed: ${r.stderr}`);
     xs.push(Number(r.stdout.trim()));
   }
@@ -738,17 +742,38 @@ async function main() {
     await tick();
   }
   const phaseLiftoff = mergePhases(phase.liftoff);
-  const undiciChunk = readdirSync(join(app.dir, 'dist/chunks')).find((f) => readFileSync(join(app.dir, 'dist/chunks', f), 'utf8').includes('undici:request:create'));
-  const programChunk = /import\("\.\/chunks\/(program-[^"]+)"\)/.exec(readFileSync(join(app.dir, 'dist/cli.js'), 'utf8'))?.[1];
-  const timeImport = (file) =>
+  // What loading each bundle costs, in a process that has already required what the launcher
+  // requires before it (dist/fast.cjs; for a vendor bundle also dist/cli.cjs, without running it):
+  // the require() (read + compile) and, for a vendor bundle, the first use of each of its parts
+  // (each part is a getter that evaluates the package's modules on first access).
+  const timeRequire = (file, { before = [], use = false } = {}) =>
     inProcess(
-      `const { performance } = await import('node:perf_hooks'); const t = performance.now(); await import(process.env.ZAB_URL); process.stdout.write(String(performance.now() - t));`,
-      { ZAB_URL: pathToFileURL(join(app.dir, 'dist/chunks', file)).href },
+      `const { performance } = require('node:perf_hooks'); for (const f of JSON.parse(process.env.ZAB_BEFORE)) require(f);
+       const t = performance.now(); const m = require(process.env.ZAB_FILE); const t1 = performance.now();
+       if (process.env.ZAB_USE === '1') for (const k of Object.keys(m)) void m[k];
+       process.stdout.write(String((process.env.ZAB_USE === '1' ? performance.now() : t1) - t));`,
+      { ZAB_FILE: file, ZAB_BEFORE: JSON.stringify(before), ZAB_USE: use ? '1' : '0', ZENML_API_NO_AUTORUN: '1' },
       diagRuns,
+      { type: 'commonjs' },
     );
+  const fastFile = join(app.dir, 'dist/fast.cjs');
+  const cliFile = join(app.dir, 'dist/cli.cjs');
+  const vendorDir = join(app.dir, 'dist/vendor');
+  const vendorFiles = existsSync(vendorDir) ? readdirSync(vendorDir).filter((f) => f.endsWith('.cjs')).sort() : [];
+  const bundleRoles = chunkRoles(app);
   const imports = {
-    undici: undiciChunk ? { chunk: undiciChunk, bytes: statSync(join(app.dir, 'dist/chunks', undiciChunk)).size, ms: timeImport(undiciChunk) } : null,
-    program: programChunk ? { chunk: programChunk, bytes: statSync(join(app.dir, 'dist/chunks', programChunk)).size, ms: timeImport(programChunk) } : null,
+    bundle: { file: 'dist/cli.cjs', bytes: statSync(cliFile).size, ms: timeRequire(cliFile, { before: [fastFile] }) },
+    vendor: vendorFiles.map((f) => {
+      const file = join(vendorDir, f);
+      const packages = bundleRoles[file]?.roles ?? [];
+      return {
+        file: `dist/vendor/${f}`,
+        packages,
+        bytes: statSync(file).size,
+        requireMs: timeRequire(file, { before: [fastFile, cliFile] }),
+        ms: timeRequire(file, { before: [fastFile, cliFile], use: true }),
+      };
+    }),
     wasm: inProcess(
       `import { createRequire } from 'node:module'; const { performance } = await import('node:perf_hooks'); const require = createRequire(process.env.ZAB_WASM); const t = performance.now(); new WebAssembly.Module(require(process.env.ZAB_WASM)); process.stdout.write(String(performance.now() - t));`,
       { ZAB_WASM: join(ROOT, 'node_modules/undici/lib/llhttp/llhttp_simd-wasm.js') },
@@ -777,6 +802,7 @@ async function main() {
     ['current-user', 'current-user --json', fileBox, ['current-user', '--json']],
     ['call', 'call current-user', fileBox, ['call', 'current-user']],
     ['status', 'status', fileBox, ['status']],
+    ...(endpointsReady ? [['endpoints', 'endpoints (from the cache)', fileBox, ['endpoints']]] : []),
   ];
   const modules = [];
   for (const [id, label, box, args] of moduleCases) {
@@ -988,12 +1014,18 @@ function renderMarkdown(r) {
   layer('a renewal: one login + writing the new token', 'token-renew', 'token-file');
   layer('a network command: one request + printing', 'current-user', 'help');
   layer('`call` instead of `current-user`', 'call', 'current-user');
+  layer('`endpoints` (the API document from the cache, no request)', 'endpoints', 'help');
   L.push('');
   const im = r.imports;
   L.push('Measured in-process (a fresh process each time, median of ' + r.phases.runs + '):', '');
   L.push('| piece | size | time |', '|---|---:|---:|');
+  // results.json of an ES module build (before the CommonJS one) has program/undici chunks instead.
   if (im.program) L.push(`| import of the program chunk (commander + command definitions), \`${im.program.chunk}\` | ${fmtKB(im.program.bytes)} | ${fmtMs(im.program.ms.median)} |`);
   if (im.undici) L.push(`| import of the undici chunk, \`${im.undici.chunk}\` | ${fmtKB(im.undici.bytes)} | ${fmtMs(im.undici.ms.median)} |`);
+  if (im.bundle) L.push(`| require of \`${im.bundle.file}\` (our code and the small dependencies; after \`dist/fast.cjs\`, as the launcher does) | ${fmtKB(im.bundle.bytes)} | ${fmtMs(im.bundle.ms.median)} |`);
+  for (const v of im.vendor ?? []) {
+    L.push(`| require of \`${v.file}\` (${v.packages.join(', ') || '?'}) and the first use of its parts (the require alone: ${fmtMs(v.requireMs.median)}) | ${fmtKB(v.bytes)} | ${fmtMs(v.ms.median)} |`);
+  }
   L.push(`| compile of undici's HTTP parser (llhttp WASM, SIMD), done at the first connection | | ${fmtMs(im.wasm.median)} |`);
   L.push('');
 
@@ -1020,8 +1052,15 @@ function renderMarkdown(r) {
   L.push('');
   const cu = c['current-user'].stats.median;
   L.push(`Reading: \`current-user --json\` takes ${fmtMs(cu)} against ${fmtMs(base)} for \`node -e 0\`, ${fmtMs(cu - base)} more.`);
-  L.push(`Before the request exists the CLI has spent ${fmtMs(ph.cli.median)} after Node's own bootstrap; measured in-process, importing`);
-  L.push(`commander and the command definitions costs about ${im.program ? fmtMs(im.program.ms.median) : '?'} and importing the undici chunk about ${im.undici ? fmtMs(im.undici.ms.median) : '?'}.`);
+  if (im.bundle) {
+    // current-user runs without commander: the CLI bundle, then undici.
+    const undici = im.vendor.find((v) => v.packages.includes('undici'));
+    L.push(`Before the request exists the CLI has spent ${fmtMs(ph.cli.median)} after Node's own bootstrap; measured in-process, loading`);
+    L.push(`the CLI bundle costs about ${fmtMs(im.bundle.ms.median)} and loading and evaluating undici's about ${undici ? fmtMs(undici.ms.median) : '?'}.`);
+  } else {
+    L.push(`Before the request exists the CLI has spent ${fmtMs(ph.cli.median)} after Node's own bootstrap; measured in-process, importing`);
+    L.push(`commander and the command definitions costs about ${im.program ? fmtMs(im.program.ms.median) : '?'} and importing the undici chunk about ${im.undici ? fmtMs(im.undici.ms.median) : '?'}.`);
+  }
   L.push(`The first connection (TCP to localhost plus compiling the WASM parser, which alone measures ${fmtMs(im.wasm.median)} in a`);
   L.push(`fresh process) takes ${fmtMs(ph.connect.median)}; the request itself ${fmtMs(ph.server.median)} on a local stand-in; printing and closing ${fmtMs(ph.finish.median)}.`);
   const nt = r.phases.nodeTeardownMs.median;

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 'use strict';
-// CommonJS on purpose (see bin/package.json): `--version` and `token` with a stored, valid token
-// run from dist/fast.cjs without starting Node's ESM loader; everything else loads the ESM bundle.
+// CommonJS on purpose (see bin/package.json): Node's ES module loader is never started.
+// `--version`, `--help` and `token` with a stored, valid token run from the small dist/fast.cjs;
+// everything else from dist/cli.cjs, which runs the command as it loads.
 require('../dist/fast.cjs')
   .runFast(process.argv)
   .then((handled) => {
-    if (!handled) return import('../dist/cli.js');
+    if (!handled) require('../dist/cli.cjs');
   });

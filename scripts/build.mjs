@@ -1,6 +1,19 @@
-// Builds the CLI into one esbuild bundle (plus lazily loaded chunks) under dist/,
-// and the test stand-in server into build/ for scripts that run it as a process.
+// Builds the CLI as CommonJS under dist/, and the test stand-in server into build/ for scripts
+// that run it as a process:
+//
+//   dist/fast.cjs           the hot paths (`--version`, `--help`, `token` with a valid stored token)
+//   dist/cli.cjs            everything else: our code and the small dependencies
+//   dist/vendor/<name>.cjs  the large dependencies, each require()d only by the code that uses it:
+//                           undici (network commands), commander (commands parsed by commander),
+//                           table (cli-table3 + chalk, table output)
+//
+// CommonJS because Node's ES module loader costs more than our whole hot path and makes a large
+// module slower to load than require() does (measured: bench/RESULTS.md). esbuild keeps a dynamic
+// import() of our own modules lazy in a CommonJS bundle (each such module is wrapped in an
+// initialiser), but cannot split a CommonJS bundle into chunks, so the large packages are separate
+// bundles instead: a command that never sends a request never compiles undici's 0.5 MB.
 import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -11,51 +24,105 @@ const dist = new URL('../dist', import.meta.url);
 const old = new URL('../dist.old', import.meta.url);
 rmSync(out, { recursive: true, force: true });
 
+// dist/vendor/<name>.cjs: the npm packages each one holds.
+const VENDOR = { undici: ['undici'], commander: ['commander'], table: ['cli-table3', 'chalk'] };
+const vendorOf = (specifier) => Object.keys(VENDOR).find((v) => VENDOR[v].some((p) => specifier === p || specifier.startsWith(`${p}/`)));
+
 const common = {
   bundle: true,
   platform: 'node',
   target: 'node20.18',
-  format: 'esm',
   sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',
   // The keyring's native module is loaded at run time from node_modules.
   external: ['@napi-rs/keyring', '@napi-rs/keyring-*'],
-  banner: {
-    // Some bundled CommonJS dependencies call require(); give them one.
-    js: "import { createRequire as __zaCreateRequire } from 'node:module'; const require = __zaCreateRequire(import.meta.url);",
+};
+const cjs = { ...common, format: 'cjs', outExtension: { '.js': '.cjs' }, minifySyntax: true, metafile: true };
+const version = JSON.stringify(pkg.version);
+// esbuild leaves import.meta empty in CommonJS output: give our sources the bundle file's own
+// (src/auth/secrets/keychain.ts falls back to createRequire(import.meta.url) without a require).
+const importMeta = {
+  inject: ['zenml-api:import-meta-url'],
+  define: { 'import.meta.url': '__zaImportMetaUrl', 'import.meta.filename': '__filename', 'import.meta.dirname': '__dirname' },
+  plugin: {
+    name: 'import-meta-url',
+    setup(b) {
+      b.onResolve({ filter: /^zenml-api:import-meta-url$/ }, () => ({ path: 'import-meta-url', namespace: 'zenml-api' }));
+      b.onLoad({ filter: /.*/, namespace: 'zenml-api' }, () => ({
+        contents: "export const __zaImportMetaUrl = require('node:url').pathToFileURL(__filename).href;",
+        loader: 'js',
+      }));
+    },
   },
 };
 
-await build({
-  ...common,
+// The CLI. Every import of a vendored package becomes a lazy require() of its bundle, keyed by
+// the import specifier (undici is imported by its internal file paths: src/api/undici-lite.ts).
+const vendorSpecifiers = Object.fromEntries(Object.keys(VENDOR).map((v) => [v, new Set()]));
+const cli = await build({
+  ...cjs,
   entryPoints: { cli: 'src/cli.ts' },
   outdir: 'dist.next',
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
-  define: { __ZENML_API_VERSION__: JSON.stringify(pkg.version) },
-  minifySyntax: true,
-  minifyWhitespace: false,
+  inject: importMeta.inject,
+  define: { ...importMeta.define, __ZENML_API_VERSION__: version },
+  plugins: [
+    importMeta.plugin,
+    {
+      name: 'vendor',
+      setup(b) {
+        b.onResolve({ filter: /^[^./]/ }, (args) => {
+          const v = vendorOf(args.path);
+          if (!v) return undefined;
+          vendorSpecifiers[v].add(args.path);
+          return { path: args.path, namespace: 'vendor', pluginData: v };
+        });
+        b.onLoad({ filter: /.*/, namespace: 'vendor' }, (args) => ({
+          contents: `module.exports = require(${JSON.stringify(`./vendor/${args.pluginData}.cjs`)})[${JSON.stringify(args.path)}];`,
+          loader: 'js',
+        }));
+        b.onResolve({ filter: /^\.\/vendor\// }, (args) => ({ path: args.path, external: true }));
+      },
+    },
+  ],
 });
+
+// The vendor bundles: one getter per specifier, so that a part is evaluated when first used.
+const bundled = { 'dist.next/cli.cjs': Object.keys(cli.metafile.inputs) };
+for (const [v, specifiers] of Object.entries(vendorSpecifiers)) {
+  if (!specifiers.size) continue;
+  const getters = [...specifiers].map((s) => `  get ${JSON.stringify(s)}() { return require(${JSON.stringify(s)}); },`);
+  const r = await build({
+    ...cjs,
+    stdin: { contents: `module.exports = {\n${getters.join('\n')}\n};\n`, resolveDir: process.cwd(), sourcefile: `vendor-${v}.js` },
+    outfile: `dist.next/vendor/${v}.cjs`,
+  });
+  bundled[`dist.next/vendor/${v}.cjs`] = Object.keys(r.metafile.inputs).filter((i) => i !== `vendor-${v}.js`);
+}
+// A module in two of these bundles would exist twice at run time (two undici dispatchers, two
+// commander classes): refuse, and say which.
+const owner = new Map();
+for (const [file, inputs] of Object.entries(bundled)) {
+  for (const input of inputs) {
+    if (owner.has(input)) throw new Error(`build: ${input} is bundled into both ${owner.get(input)} and ${file}; add its package to a VENDOR group in scripts/build.mjs`);
+    owner.set(input, file);
+  }
+}
 
 // The root help as the program renders it (80 columns, no terminal), so that `zenml-api --help`
 // can be printed without loading commander; rendered from the bundle just built, so never stale.
-const { execFileSync } = await import('node:child_process');
-const rootHelp = execFileSync(process.execPath, ['dist.next/cli.js', '--help'], {
+const rootHelp = execFileSync(process.execPath, ['dist.next/cli.cjs', '--help'], {
   encoding: 'utf8',
   env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ZENML_API_CONFIG_DIR: '/nonexistent' },
 });
 
-// The hot paths as one small CommonJS file: bin/zenml-api.js runs it without starting the ESM loader.
+// The hot paths as one small CommonJS file, run by bin/zenml-api.js before dist/cli.cjs.
 await build({
-  ...common,
-  banner: {},
-  format: 'cjs',
+  ...cjs,
+  metafile: false,
   entryPoints: { fast: 'src/fast.ts' },
   outdir: 'dist.next',
-  outExtension: { '.js': '.cjs' },
-  define: { __ZENML_API_VERSION__: JSON.stringify(pkg.version), __ZENML_API_ROOT_HELP__: JSON.stringify(rootHelp), 'import.meta.url': 'undefined' },
-  minifySyntax: true,
+  define: { __ZENML_API_VERSION__: version, __ZENML_API_ROOT_HELP__: JSON.stringify(rootHelp), 'import.meta.url': 'undefined' },
 });
 
 rmSync(old, { recursive: true, force: true });
@@ -65,5 +132,14 @@ rmSync(old, { recursive: true, force: true });
 
 // The stand-in server, for the demo and the benchmarks (not shipped).
 if (existsSync(new URL('../test/support/standin/main.ts', import.meta.url))) {
-  await build({ ...common, entryPoints: { standin: 'test/support/standin/main.ts' }, outdir: 'build' });
+  await build({
+    ...common,
+    format: 'esm',
+    banner: {
+      // Some bundled CommonJS dependencies call require(); give them one.
+      js: "import { createRequire as __zaCreateRequire } from 'node:module'; const require = __zaCreateRequire(import.meta.url);",
+    },
+    entryPoints: { standin: 'test/support/standin/main.ts' },
+    outdir: 'build',
+  });
 }

@@ -20,8 +20,8 @@ describe('zenml-api', () => {
 
   it('--help (pre-rendered for speed) is exactly what the program renders, with every command and examples', async () => {
     const fast = await box.run(['--help']);
-    // dist/cli.js has no pre-rendered help: commander renders it.
-    const slow = await execa('node', [join(ROOT, 'dist/cli.js'), '--help'], { env: box.env, extendEnv: false });
+    // dist/cli.cjs has no pre-rendered help: commander renders it.
+    const slow = await execa('node', [join(ROOT, 'dist/cli.cjs'), '--help'], { env: box.env, extendEnv: false });
     expect(fast.exitCode).toBe(0);
     expect(fast.stdout).toBe(`${slow.stdout}\n`);
     for (const cmd of ['login', 'logout', 'token', 'current-user', 'call', 'status', 'profile', 'pro', 'service-account', 'api-key']) {
@@ -35,7 +35,7 @@ describe('zenml-api', () => {
     const fast = await box.run([]);
     expect(fast.exitCode).toBe(0);
     expect(fast.stdout).toBe((await box.run(['--help'])).stdout);
-    const slow = await execa('node', [join(ROOT, 'dist/cli.js')], { env: box.env, extendEnv: false, reject: false });
+    const slow = await execa('node', [join(ROOT, 'dist/cli.cjs')], { env: box.env, extendEnv: false, reject: false });
     expect(slow.exitCode).toBe(0);
     expect(`${slow.stdout}\n`).toBe(fast.stdout);
   });

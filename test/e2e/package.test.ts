@@ -2,9 +2,9 @@
  * Packaging: `npm pack` makes a package that installs into an empty prefix with only its
  * declared dependencies, and runs.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStandin, type Standin } from '../support/standin/index.js';
@@ -30,8 +30,16 @@ describe('npm pack', () => {
     const info = JSON.parse(pack.stdout)[0] as { filename: string; files: Array<{ path: string }> };
     const paths = info.files.map((f) => f.path);
     expect(paths).toContain('bin/zenml-api.js');
-    expect(paths).toContain('dist/cli.js');
-    expect(paths.some((p) => p.startsWith('src/') || p.startsWith('test/'))).toBe(false);
+    expect(paths).toContain('bin/package.json'); // makes the launcher CommonJS in a "type": "module" package
+    // The CommonJS build, exactly as scripts/build.mjs lays it out: no ES module left in dist/.
+    const distDir = join(ROOT, 'dist');
+    const built = readdirSync(distDir, { recursive: true, encoding: 'utf8' })
+      .filter((f) => statSync(join(distDir, f)).isFile())
+      .map((f) => f.split(sep).join('/'));
+    expect(built).toEqual(expect.arrayContaining(['cli.cjs', 'fast.cjs', 'vendor/undici.cjs', 'vendor/commander.cjs', 'vendor/table.cjs']));
+    expect(paths.filter((p) => p.startsWith('dist/')).sort()).toEqual(built.map((f) => `dist/${f}`).sort());
+    expect(paths.filter((p) => p.startsWith('dist/') && !p.endsWith('.cjs'))).toEqual([]);
+    expect(paths.some((p) => p.startsWith('src/') || p.startsWith('test/') || p.startsWith('build/'))).toBe(false);
 
     const prefix = join(dir, 'prefix');
     await execa('npm', ['install', '--global', '--prefix', prefix, '--no-audit', '--no-fund', '--prefer-offline', join(dir, info.filename)], {

@@ -32,8 +32,8 @@ export function keychainStuck(): boolean {
 
 function loadBinding(): Binding {
   if (binding) return binding;
-  // The CommonJS fast-path bundle has `require`; the ESM bundle defines one in its banner; tests
-  // running the TypeScript sources as ESM have neither.
+  // The CommonJS bundles (dist/*.cjs) have `require`; tests running the TypeScript sources as ESM
+  // do not.
   const req = typeof require === 'function' ? require : createRequire(import.meta.url);
   const { platform, arch } = process;
   // Load the platform package directly: the generic loader probes the C library on each start.
