@@ -549,6 +549,7 @@ async function main() {
   const PAGES = 40;
   const PAGE_SIZE = 25;
   const LATENCY = 25;
+  const CONCURRENCY = 6; // the tool's default (src/api/paginate.ts DEFAULT_CONCURRENCY)
   const [main, renewing, paging] = await Promise.all([
     startStandin(app, 'main', ['--token-lifetime', '3600']),
     startStandin(app, 'renew', ['--token-lifetime', '20']),
@@ -628,7 +629,18 @@ async function main() {
     { id: 'version', display: 'zenml-api --version', args: zen(['--version']), env: fileBox.env, check: (o) => /^\d+\.\d+\.\d+/.test(o), target: 1.2 },
     { id: 'help', display: 'zenml-api --help', args: zen(['--help']), env: fileBox.env, check: (o) => /usage/i.test(o), target: 1.2 },
     { id: 'token-file', display: 'zenml-api token (cached, file store)', args: zen(['token']), env: fileBox.env, check: isJwt, target: 1.25 },
-    ...(kcBox ? [{ id: 'token-keychain', display: 'zenml-api token (cached, keychain)', args: zen(['token']), env: kcBox.env, check: isJwt, target: 1.25 }] : []),
+    ...(kcBox
+      ? [
+          { id: 'token-keychain', display: 'zenml-api token (cached, keychain)', args: zen(['token']), env: kcBox.env, check: isJwt, target: 1.25 },
+          {
+            id: 'token-keychain-native',
+            display: 'zenml-api token (cached, keychain, through the native binding: ZENML_API_KEYCHAIN_DBUS=0)',
+            args: zen(['token']),
+            env: { ...kcBox.env, ZENML_API_KEYCHAIN_DBUS: '0' },
+            check: isJwt,
+          },
+        ]
+      : []),
     {
       id: 'token-renew',
       display: 'zenml-api token (renews: logs in each time)',
@@ -664,8 +676,8 @@ async function main() {
       group: 'paginate',
     },
     {
-      id: 'paginate-4',
-      display: `zenml-api call pipelines --paginate --jsonl -q size=${PAGE_SIZE} (4 at a time)`,
+      id: 'paginate-default',
+      display: `zenml-api call pipelines --paginate --jsonl -q size=${PAGE_SIZE} (default: ${CONCURRENCY} at a time)`,
       args: zen(['call', 'pipelines', '--paginate', '--jsonl', '-q', `size=${PAGE_SIZE}`]),
       env: pageBox.env,
       check: lineCount(PAGES * PAGE_SIZE),
@@ -720,7 +732,7 @@ async function main() {
     };
   });
   const byId = Object.fromEntries(results.map((r) => [r.id, r]));
-  const pagRatio = byId['paginate-4'].stats.median / byId['paginate-1'].stats.median;
+  const pagRatio = byId['paginate-default'].stats.median / byId['paginate-1'].stats.median;
   const renewVerified = renewalsChecked >= opts.runs + opts.warmup && /POST \S*\/api\/v1\/login/.test(cli(app, renewBox, ['token', '--verbose']).stderr);
 
   // Diagnostics.
@@ -866,7 +878,7 @@ async function main() {
     standins: Object.fromEntries([main, renewing, paging].map((s) => [s.name, { args: ['--version', '0.9x', '--service-account', 'bench', ...s.args], startMs: Math.round(s.startMs) }])),
     keychain: kcBox ? 'measured' : keychainSkip,
     cases: results,
-    paginate: { pages: PAGES, pageSize: PAGE_SIZE, latencyMs: LATENCY, ratio: Math.round(pagRatio * 1000) / 1000, target: 0.35, pass: pagRatio <= 0.35 },
+    paginate: { pages: PAGES, pageSize: PAGE_SIZE, latencyMs: LATENCY, concurrency: CONCURRENCY, ratio: Math.round(pagRatio * 1000) / 1000, target: 0.35, pass: pagRatio <= 0.35 },
     renewal: { verifiedEveryRun: renewVerified, runsChecked: renewalsChecked, verboseShowsLogin: renewLoginSeen },
     phases: { command: 'zenml-api current-user --json', runs: diagRuns, ms: phaseDefault, liftoffOnlyMs: phaseLiftoff, nodeTeardownMs: stats(baseTeardown) },
     imports,
@@ -950,19 +962,21 @@ function renderMarkdown(r) {
   L.push(`${p.pages} pages of ${p.pageSize} pipelines, ${p.latencyMs} ms added to every request by the stand-in, \`--jsonl\`, output checked (${fmtInt(p.pages * p.pageSize)} lines):`, '');
   L.push('| case | median | p10–p90 | min–max |', '|---|---:|---:|---:|');
   for (const x of r.cases.filter((x) => x.group === 'paginate')) L.push(`| \`${x.display}\` | ${fmtMs(x.stats.median)} | ${fmtMs(x.stats.p10)}–${fmtMs(x.stats.p90)} | ${fmtMs(x.stats.min)}–${fmtMs(x.stats.max)} |`);
-  const ideal = (1 + Math.ceil((p.pages - 1) / 4)) / p.pages;
+  const k = p.concurrency ?? 4;
+  const ideal = (1 + Math.ceil((p.pages - 1) / k)) / p.pages;
   L.push('');
-  L.push(`Ratio of medians, 4 at a time / one after another: **${fmtX(p.ratio)}** (target ≤ 0.35×) ${verdict(p.pass)}. Both include the process`);
-  L.push(`start, the first page and the exit; on the latency alone, 4 at a time could at best reach ${(1 + Math.ceil((p.pages - 1) / 4))} × ${p.latencyMs} ms against ${p.pages} × ${p.latencyMs} ms (${fmtX(ideal)}),`);
+  L.push(`Ratio of medians, ${k} at a time (the default) / one after another: **${fmtX(p.ratio)}** (target ≤ 0.35×) ${verdict(p.pass)}. Both include the process`);
+  L.push(`start, the first page and the exit; on the latency alone, ${k} at a time could at best reach ${1 + Math.ceil((p.pages - 1) / k)} × ${p.latencyMs} ms against ${p.pages} × ${p.latencyMs} ms (${fmtX(ideal)}),`);
   L.push('and every millisecond of fixed cost (start-up, first request, exit) pulls the ratio towards 1.');
   const fp = c['paginate-first'].stats.median;
   L.push(`The first page alone (\`${c['paginate-first'].display}\`) takes ${fmtMs(fp)}; on top of it the other ${p.pages - 1} pages add`);
   const beyond1 = c['paginate-1'].stats.median - fp;
-  const beyond4 = c['paginate-4'].stats.median - fp;
-  L.push(`${fmtMs(beyond1)} one after another and ${fmtMs(beyond4)} four at a time: **${fmtX(beyond4 / beyond1)}** for the paging itself`);
-  L.push(`(the ideal on latency alone is ${fmtX((Math.ceil((p.pages - 1) / 4)) / (p.pages - 1))}). The whole-process ratio misses the target because of the fixed cost, not the`);
-  const fpNeeded = (0.35 * beyond1 - beyond4) / 0.65;
-  L.push(fpNeeded > 0 ? `paging: it would need the first page, start-up included, in ${fmtMs(fpNeeded)} or less (it takes ${fmtMs(fp)}).` : 'paging.');
+  const beyondK = (c['paginate-default'] ?? c['paginate-4']).stats.median - fp;
+  L.push(`${fmtMs(beyond1)} one after another and ${fmtMs(beyondK)} ${k} at a time: **${fmtX(beyondK / beyond1)}** for the paging itself`);
+  L.push(`(the ideal on latency alone is ${fmtX(Math.ceil((p.pages - 1) / k) / (p.pages - 1))}).`);
+  const fpNeeded = (0.35 * beyond1 - beyondK) / 0.65;
+  if (!p.pass) L.push(fpNeeded > 0 ? `The whole-process ratio misses the target by its fixed cost: it would need the first page, start-up included, in ${fmtMs(fpNeeded)} or less (it takes ${fmtMs(fp)}).` : 'The paging itself misses the target.');
+  else L.push(`With this paging, the whole-process ratio stays within the target while the first page, start-up included, takes ${fmtMs(Math.max(0, fpNeeded))} or less (it takes ${fmtMs(fp)}).`);
   L.push('');
 
   L.push('### Peak memory of `call --paginate --jsonl`', '');
@@ -1112,7 +1126,7 @@ function renderMarkdown(r) {
   t('`--version` ≤ 1.2×', c.version.pass, fmtX(c.version.ratioToNode));
   t('`--help` ≤ 1.2×', c.help.pass, fmtX(c.help.ratioToNode));
   t('`current-user --json` ≤ 3×', c['current-user'].pass, fmtX(c['current-user'].ratioToNode));
-  t('`call --paginate` 4 at a time ≤ 0.35× one after another', p.pass, fmtX(p.ratio));
+  t(`\`call --paginate\` (${p.concurrency ?? 4} at a time, the default) ≤ 0.35× one after another`, p.pass, fmtX(p.ratio));
   for (const x of r.memory) t(`peak memory, ${fmtInt(x.items)} items < 100 MiB`, x.pass, fmtMiB(x.maxRssKB.max));
   L.push('');
   L.push('Raw numbers (every sample) are in [results.json](results.json).', '');

@@ -8,6 +8,7 @@
  * (asking again would wait as long again): whenever else it is not sure (no token, an expired
  * one, a keychain problem, anything unexpected) it returns false and the full CLI runs.
  */
+import { fstatSync, writeSync } from 'node:fs';
 import { configDir } from './auth/paths.js';
 import { resolveProfile } from './auth/resolve.js';
 import { KeychainTimeoutError } from './auth/secrets/backend.js';
@@ -18,10 +19,37 @@ import { fastTokenOptions } from './cli-args.js';
 import { formatJson } from './output/json.js';
 import { VERSION } from './version.js';
 
-function write(text: string, stream: NodeJS.WriteStream = process.stdout): Promise<void> {
-  return new Promise((resolve) => {
-    stream.write(text, () => resolve());
-  });
+/**
+ * Writes straight to the file descriptor. Creating process.stdout for a pipe (`$(zenml-api
+ * token)`) loads node:net and the stream machinery, about 4-5 ms here, which is more than the
+ * rest of this path; Node writes to pipes and terminals synchronously on Linux anyway. A
+ * descriptor that someone made non-blocking (EAGAIN) gets the rest through the stream; a
+ * reader that went away (EPIPE, `| head -c0`) ends the output quietly, as in the full CLI.
+ */
+function write(text: string, fd: 1 | 2 = 1): Promise<void> {
+  const bytes = Buffer.from(text, 'utf8');
+  let done = 0;
+  try {
+    while (done < bytes.length) done += writeSync(fd, bytes, done);
+    return Promise.resolve();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EPIPE') return Promise.resolve();
+    const stream = fd === 1 ? process.stdout : process.stderr;
+    return new Promise((resolve) => {
+      stream.write(bytes.subarray(done), () => resolve());
+    });
+  }
+}
+
+/** Asks process.stdout (which loads the tty module) only when fd 1 could be a terminal. */
+function stdoutIsTTY(): boolean {
+  try {
+    if (!fstatSync(1).isCharacterDevice()) return false;
+  } catch {
+    return false;
+  }
+  return process.stdout.isTTY === true;
 }
 
 declare const __ZENML_API_ROOT_HELP__: string | undefined;
@@ -36,7 +64,7 @@ export async function runFast(argv: string[]): Promise<boolean> {
   // than that gets commander's own rendering.
   const wantsHelp = args.length === 0 || (args.length === 1 && (args[0] === '--help' || args[0] === '-h'));
   if (wantsHelp && typeof __ZENML_API_ROOT_HELP__ === 'string') {
-    if (process.stdout.isTTY && (process.stdout.columns ?? 80) < 80) return false;
+    if (stdoutIsTTY() && (process.stdout.columns ?? 80) < 80) return false;
     await write(__ZENML_API_ROOT_HELP__);
     return true;
   }
@@ -56,7 +84,7 @@ export async function runFast(argv: string[]): Promise<boolean> {
     }
     if (!t || isExpiring(t, Date.now())) return false;
     if (opts.json) {
-      const isTTY = process.stdout.isTTY === true;
+      const isTTY = stdoutIsTTY();
       const payload = {
         token: t.token,
         expires_at: t.expiresAt === null ? null : new Date(t.expiresAt).toISOString(),
@@ -73,7 +101,7 @@ export async function runFast(argv: string[]): Promise<boolean> {
     if (e instanceof KeychainTimeoutError) {
       // The full CLI would ask the keychain again and wait as long again: report it here, in the
       // words and with the exit code src/cli.ts gives it.
-      await write(`zenml-api: ${e.message}\n`, process.stderr);
+      await write(`zenml-api: ${e.message}\n`, 2);
       // A native call stuck on the thread pool would keep the process alive (see src/cli.ts).
       if (keychainStuck()) process.kill(process.pid, 'SIGKILL');
       process.exitCode = e.exitCode;
