@@ -54,37 +54,35 @@ export function splitSignature(sig: string): string[] {
   return out;
 }
 
+/**
+ * Builds a message in a plain array of bytes: a lookup marshals a few hundred bytes once per
+ * process, and the first call of each Buffer method costs ~0.1 ms of lazy compilation, which
+ * made the Buffer-based version of this writer cost ~2 ms (measured) for three small messages.
+ */
 class Writer {
-  buf = Buffer.alloc(256);
-  pos = 0;
+  private readonly out: number[] = [];
 
-  private room(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    const next = Buffer.alloc(Math.max(this.buf.length * 2, this.pos + n));
-    this.buf.copy(next, 0, 0, this.pos);
-    this.buf = next;
+  get pos(): number {
+    return this.out.length;
   }
   align(n: number): void {
-    const pad = (n - (this.pos % n)) % n;
-    this.room(pad);
-    this.buf.fill(0, this.pos, this.pos + pad);
-    this.pos += pad;
+    while (this.out.length % n !== 0) this.out.push(0);
   }
   u8(v: number): void {
-    this.room(1);
-    this.buf.writeUInt8(v, this.pos);
-    this.pos += 1;
+    this.out.push(v & 0xff);
   }
   u32(v: number): void {
     this.align(4);
-    this.room(4);
-    this.buf.writeUInt32LE(v, this.pos);
-    this.pos += 4;
+    this.out.push(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff);
   }
-  bytes(b: Buffer): void {
-    this.room(b.length);
-    b.copy(this.buf, this.pos);
-    this.pos += b.length;
+  bytes(b: Uint8Array): void {
+    for (let k = 0; k < b.length; k++) this.out.push(b[k]!);
+  }
+  private wide(n: 8, write: (b: Buffer) => void): void {
+    this.align(n);
+    const b = Buffer.alloc(n);
+    write(b);
+    this.bytes(b);
   }
   value(type: string, v: DbusValue): void {
     const c = type[0]!;
@@ -94,36 +92,22 @@ class Writer {
       case 'b':
         return this.u32(v === true || v === 1 ? 1 : 0);
       case 'n':
-      case 'q':
+      case 'q': {
         this.align(2);
-        this.room(2);
-        if (c === 'n') this.buf.writeInt16LE(num(v, type), this.pos);
-        else this.buf.writeUInt16LE(num(v, type), this.pos);
-        this.pos += 2;
+        const x = num(v, type) & 0xffff;
+        this.out.push(x & 0xff, x >>> 8);
         return;
+      }
       case 'i':
       case 'u':
       case 'h':
-        this.align(4);
-        this.room(4);
-        if (c === 'i') this.buf.writeInt32LE(num(v, type), this.pos);
-        else this.buf.writeUInt32LE(num(v, type), this.pos);
-        this.pos += 4;
-        return;
+        return this.u32(num(v, type) >>> 0);
       case 'x':
+        return this.wide(8, (b) => b.writeBigInt64LE(BigInt(v as bigint)));
       case 't':
-        this.align(8);
-        this.room(8);
-        if (c === 'x') this.buf.writeBigInt64LE(BigInt(v as bigint), this.pos);
-        else this.buf.writeBigUInt64LE(BigInt(v as bigint), this.pos);
-        this.pos += 8;
-        return;
+        return this.wide(8, (b) => b.writeBigUInt64LE(BigInt(v as bigint)));
       case 'd':
-        this.align(8);
-        this.room(8);
-        this.buf.writeDoubleLE(num(v, type), this.pos);
-        this.pos += 8;
-        return;
+        return this.wide(8, (b) => b.writeDoubleLE(num(v, type)));
       case 's':
       case 'o': {
         const b = Buffer.from(str(v, type), 'utf8');
@@ -158,7 +142,7 @@ class Writer {
         }
         const length = this.pos - start;
         if (length > 64 * 1024 * 1024) throw new DbusWireError('array longer than 64 MiB');
-        this.buf.writeUInt32LE(length, lenAt);
+        this.patch32(lenAt, length);
         return;
       }
       case '(':
@@ -173,8 +157,17 @@ class Writer {
         throw new DbusWireError(`unsupported D-Bus type ${JSON.stringify(type)}`);
     }
   }
+  append(other: Writer): void {
+    for (const x of other.out) this.out.push(x);
+  }
+  private patch32(at: number, v: number): void {
+    this.out[at] = v & 0xff;
+    this.out[at + 1] = (v >>> 8) & 0xff;
+    this.out[at + 2] = (v >>> 16) & 0xff;
+    this.out[at + 3] = (v >>> 24) & 0xff;
+  }
   take(): Buffer {
-    return this.buf.subarray(0, this.pos);
+    return Buffer.from(this.out);
   }
 }
 
@@ -331,7 +324,13 @@ export interface MethodCall {
 
 /** One method call message, little-endian. */
 export function encodeMethodCall(serial: number, call: MethodCall): Buffer {
-  const body = call.signature ? marshal(call.signature, call.body ?? []) : Buffer.alloc(0);
+  const body = new Writer();
+  if (call.signature) {
+    const types = splitSignature(call.signature);
+    const values = call.body ?? [];
+    if (types.length !== values.length) throw new DbusWireError(`signature ${call.signature} wants ${types.length} values, got ${values.length}`);
+    types.forEach((t, k) => body.value(t, values[k]!));
+  }
   const fields: DbusValue[] = [
     [Field.Path, { sig: 'o', value: call.path }],
     [Field.Interface, { sig: 's', value: call.interface }],
@@ -339,9 +338,13 @@ export function encodeMethodCall(serial: number, call: MethodCall): Buffer {
     [Field.Destination, { sig: 's', value: call.destination }],
   ];
   if (call.signature) fields.push([Field.Signature, { sig: 'g', value: call.signature }]);
-  const header = marshal('yyyyuua(yv)', ['l'.charCodeAt(0), MessageType.MethodCall, 0, 1, body.length, serial, fields]);
-  const pad = (8 - (header.length % 8)) % 8;
-  return Buffer.concat([header, Buffer.alloc(pad), body]);
+  const w = new Writer();
+  const header: Array<[string, DbusValue]> = [['y', 0x6c], ['y', MessageType.MethodCall], ['y', 0], ['y', 1], ['u', body.pos], ['u', serial], ['a(yv)', fields]];
+  for (const [t, v] of header) w.value(t, v);
+  // The body starts 8-aligned, so its own alignment (counted from its start) still holds.
+  w.align(8);
+  w.append(body);
+  return w.take();
 }
 
 export interface Message {
