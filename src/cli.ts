@@ -10,6 +10,7 @@ import { VERSION } from './version.js';
 import { keychainStuck } from './auth/secrets/keychain.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
 import { endpointsListArgs, fastTokenOptions, simpleOptions } from './cli-args.js';
+import { fastCallArgs } from './commands/call/args.js';
 
 export { fastTokenOptions };
 
@@ -41,6 +42,11 @@ async function dispatch(args: string[], argv: string[], ctx: Ctx): Promise<numbe
   const userOpts = simpleOptions(args, 'current-user');
   if (userOpts) {
     await (await import('./commands/current-user/run.js')).run([], userOpts, ctx);
+    return ExitCode.ok;
+  }
+  const call = fastCallArgs(args);
+  if (call) {
+    await (await import('./commands/call/run.js')).run(call.positional, call.opts as Parameters<typeof import('./commands/call/run.js').run>[1], ctx);
     return ExitCode.ok;
   }
   const endpoints = endpointsListArgs(args);

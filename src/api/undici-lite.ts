@@ -15,11 +15,15 @@ import EnvHttpProxyAgentImpl from 'undici/lib/dispatcher/env-http-proxy-agent.js
 // @ts-expect-error -- see above
 import DispatcherImpl from 'undici/lib/dispatcher/dispatcher.js';
 // @ts-expect-error -- see above
-import api from 'undici/lib/api/index.js';
+import apiRequest from 'undici/lib/api/api-request.js';
+// @ts-expect-error -- see above
+import apiConnect from 'undici/lib/api/api-connect.js';
 
-// What undici's index does: the request/connect/stream… methods live on Dispatcher.prototype
-// (ProxyAgent's CONNECT tunnel uses `connect`).
-Object.assign((DispatcherImpl as { prototype: object }).prototype, api);
+// What undici's index does, for the two methods this tool uses: they live on Dispatcher.prototype
+// (`request`; ProxyAgent's CONNECT tunnel uses `connect`). Not undici's api/index.js, which also
+// loads stream, pipeline and upgrade: little code (measured: -0.5% of the instructions of
+// `current-user --json`), but none of it is used.
+Object.assign((DispatcherImpl as { prototype: object }).prototype, { request: apiRequest, connect: apiConnect });
 
 export const Agent = AgentImpl as typeof AgentType;
 export const EnvHttpProxyAgent = EnvHttpProxyAgentImpl as typeof EnvHttpProxyAgentType;

@@ -2,15 +2,44 @@
 import type { Command } from 'commander';
 import type { CommonOptions, Ctx } from './context.js';
 
+/**
+ * A flag as data, so that a command's commander definition and its commander-free parser
+ * (call/args.ts) are built from one list and cannot drift apart.
+ */
+export interface FlagSpec {
+  short?: string;
+  long: string;
+  /** The value's name for `<name>`; none for a switch. */
+  arg?: string;
+  /** The key in the options object (commander's camelCase, `verifySsl` for --no-verify-ssl). */
+  key: string;
+  /** bool: a switch; negate: a --no-… switch (default true); value: last one wins; list: repeatable. */
+  kind: 'bool' | 'negate' | 'value' | 'list' | 'field';
+  /** For kind 'field': -F (typed) or -f. */
+  typed?: boolean;
+  description: string;
+}
+
+export const PROFILE_FLAG: FlagSpec = { long: 'profile', arg: 'name', key: 'profile', kind: 'value', description: 'use this profile (default: ZENML_API_PROFILE, else the current one)' };
+
+export const NETWORK_FLAGS: FlagSpec[] = [
+  { long: 'timeout', arg: 'seconds', key: 'timeout', kind: 'value', description: 'give up on a request after this long (default 30, or ZENML_STORE_HTTP_TIMEOUT)' },
+  { long: 'no-verify-ssl', key: 'verifySsl', kind: 'negate', description: 'do not verify TLS certificates (unsafe; prints a warning)' },
+  { long: 'verbose', key: 'verbose', kind: 'bool', description: 'log each request (method, URL, status, time) to stderr, secrets redacted' },
+];
+
+/** Commander's flags string: "-q, --query <key=value>". */
+export function flagString(f: FlagSpec): string {
+  return `${f.short ? `-${f.short}, ` : ''}--${f.long}${f.arg ? ` <${f.arg}>` : ''}`;
+}
+
 export function profileOption(cmd: Command): Command {
-  return cmd.option('--profile <name>', 'use this profile (default: ZENML_API_PROFILE, else the current one)');
+  return cmd.option(flagString(PROFILE_FLAG), PROFILE_FLAG.description);
 }
 
 export function networkOptions(cmd: Command): Command {
-  return cmd
-    .option('--timeout <seconds>', 'give up on a request after this long (default 30, or ZENML_STORE_HTTP_TIMEOUT)')
-    .option('--no-verify-ssl', 'do not verify TLS certificates (unsafe; prints a warning)')
-    .option('--verbose', 'log each request (method, URL, status, time) to stderr, secrets redacted');
+  for (const f of NETWORK_FLAGS) cmd.option(flagString(f), f.description);
+  return cmd;
 }
 
 export function jsonOption(cmd: Command, what = 'print the result as JSON'): Command {

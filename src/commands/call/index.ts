@@ -1,15 +1,11 @@
 import type { Command } from 'commander';
-import { DEFAULT_CONCURRENCY } from '../../api/paginate.js';
 import type { Ctx } from '../context.js';
-import { examples, lazy, networkOptions, profileOption } from '../options.js';
+import { examples, flagString, lazy, networkOptions, profileOption } from '../options.js';
+import { CALL_FLAGS, type FieldArg } from './spec.js';
+
+export type { FieldArg } from './spec.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
-
-/** A body field as given, in command-line order across -f and -F. */
-export interface FieldArg {
-  typed: boolean;
-  raw: string;
-}
 
 export function register(program: Command, ctx: Ctx): void {
   // -f and -F share one list so that later fields override earlier ones in argv order.
@@ -23,20 +19,12 @@ export function register(program: Command, ctx: Ctx): void {
     .description('send any request to the ZenML API (or the Pro API with --pro) and print the response body')
     .usage('[METHOD] PATH [options]')
     .argument('<method-or-path>', "METHOD (GET by default; POST when fields or --input are given), then PATH: '/api/v1/…', a path relative to /api/v1 ('pipelines'), or a URL on the profile's server")
-    .argument('[path]')
-    .option('-X, --method <method>', 'the HTTP method')
-    .option('-q, --query <key=value>', 'add a query parameter (repeatable); ZenML filters like name=contains:foo pass as they are', collect)
-    .option('-f, --field <key=value>', 'add a string field to the JSON body (repeatable); nested keys: a[b]=c, a[]=x', field(false))
-    .option('-F, --typed-field <key=value>', 'add a typed field: true, false, null, numbers, [..] or {..} JSON, @file, @- (stdin)', field(true))
-    .option('--input <file>', "the raw request body from a file, or '-' for stdin")
-    .option('-H, --header <line>', "add a header, 'Name: value' (repeatable); an Authorization header replaces the token", collect)
-    .option('--form', 'send fields as application/x-www-form-urlencoded instead of JSON')
-    .option('-i, --include', 'print the status line and response headers before the body')
-    .option('--silent', 'print nothing on success')
-    .option('--paginate', 'fetch every page of a ZenML list and print all items')
-    .option('--concurrency <n>', `pages fetched at once with --paginate (default ${DEFAULT_CONCURRENCY})`)
-    .option('--jsonl', 'with --paginate: one item per line instead of one JSON array')
-    .option('--pro', 'send the request to the ZenML Pro management API');
+    .argument('[path]');
+  for (const f of CALL_FLAGS) {
+    if (f.kind === 'list') cmd.option(flagString(f), f.description, collect);
+    else if (f.kind === 'field') cmd.option(flagString(f), f.description, field(f.typed === true));
+    else cmd.option(flagString(f), f.description);
+  }
   profileOption(cmd);
   networkOptions(cmd);
   examples(cmd, [
