@@ -148,7 +148,7 @@ describe.runIf(available || required)('reading the keychain over D-Bus', () => {
 });
 
 describe.runIf(process.platform === 'linux')('a session bus that never answers', () => {
-  it('token and current-user give up at the deadline, once, and end normally', async () => {
+  it('token, current-user and logout give up at the deadline, once, and end normally', async () => {
     const box = new Sandbox();
     // A socket that accepts D-Bus clients and never says a word.
     const sockets: Socket[] = [];
@@ -168,6 +168,12 @@ describe.runIf(process.platform === 'linux')('a session bus that never answers',
       // One connection per command: `token` reported the deadline from its fast path instead of
       // handing over to the full CLI, which would have asked (and waited) again.
       expect(sockets.length).toBe(2);
+      // A write: the binding would block the process in its constructor on this bus (no deadline
+      // can fire there); the tool pings the service first and gives up at the deadline.
+      const out = await box.run(['logout'], { env: { ...env, ZENML_API_STORE: 'keychain' } });
+      expect(out.stderr).toContain('the OS keychain did not answer within 300 ms');
+      expect(out.exitCode).toBe(1);
+      expect(sockets.length).toBe(3);
     } finally {
       for (const s of sockets) s.destroy();
       bus.close();

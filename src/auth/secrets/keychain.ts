@@ -9,7 +9,7 @@
  */
 import { createRequire } from 'node:module';
 import { KeychainTimeoutError, KeychainUnavailableError, type SecretBackend } from './backend.js';
-import { readSecret, SecretServiceTimeout } from './secret-service.js';
+import { pingSecretService, readSecret, SecretServiceTimeout } from './secret-service.js';
 
 export const KEYCHAIN_SERVICE = 'zenml-api';
 
@@ -117,9 +117,9 @@ export class KeychainBackend implements SecretBackend {
   async get(account: string): Promise<string | null> {
     // On Linux, read over D-Bus first: the same item the binding would find, at a fraction of its
     // start-up cost. When that reader cannot tell (locked, ambiguous, no bus…) the binding answers.
-    if (process.platform === 'linux' && this.env && this.env.ZENML_API_KEYCHAIN_DBUS !== '0') {
+    if (this.direct) {
       try {
-        const found = await readSecret({ service: KEYCHAIN_SERVICE, username: account }, { env: this.env, timeoutMs: this.timeoutMs });
+        const found = await readSecret({ service: KEYCHAIN_SERVICE, username: account }, { env: this.env!, timeoutMs: this.timeoutMs });
         if (found !== undefined) return found;
       } catch (e) {
         if (e instanceof SecretServiceTimeout) {
@@ -131,11 +131,28 @@ export class KeychainBackend implements SecretBackend {
     return this.deadline('read', this.entry(account).getPassword());
   }
 
+  private get direct(): boolean {
+    return process.platform === 'linux' && this.env !== undefined && this.env.ZENML_API_KEYCHAIN_DBUS !== '0';
+  }
+
+  /** Before a call into the binding: a bus that never answers would block the process in it. */
+  private async reachable(what: string): Promise<void> {
+    if (!this.direct) return;
+    try {
+      await pingSecretService({ env: this.env!, timeoutMs: this.timeoutMs });
+    } catch (e) {
+      if (e instanceof SecretServiceTimeout) throw new KeychainTimeoutError(`the OS keychain did not answer within ${this.timeoutMs} ms (${what}); is it locked?`);
+      throw e;
+    }
+  }
+
   async set(account: string, value: string): Promise<void> {
+    await this.reachable('write');
     await this.deadline('write', this.entry(account).setPassword(value));
   }
 
   async delete(account: string): Promise<boolean> {
+    await this.reachable('delete');
     return this.deadline('delete', this.entry(account).deleteCredential());
   }
 }

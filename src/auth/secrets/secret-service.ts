@@ -1,11 +1,14 @@
 /**
  * Reading one secret from the Secret Service over D-Bus directly, without the native binding.
  *
- * Why: a `token` call spends most of its keychain time not reading but starting the binding
- * (loading the 3 MB native module, a thread-pool job, a D-Bus connection and Secret Service
- * session per entry; see bench/RESULTS.md). This reader does the same lookup on one socket with
- * two round trips after authentication, and its deadline can really stop it (a socket can be
- * closed; a native call stuck on libuv's thread pool cannot).
+ * Why: the binding opens its D-Bus connection synchronously, in its constructor, on the main
+ * thread. On a session bus that accepts connections and never answers (a hung bus or keyring
+ * daemon) that blocks the whole process, so no deadline can fire: measured, `token` hung until
+ * the test's silent bus went away a minute later. This reader's deadline really stops it (a
+ * socket can be closed): the same case ends in one error line at the deadline. It was also
+ * meant to be faster than starting the binding; measured, it is not (both ~20 ms for a cached
+ * `token` in-process, 88.1 vs 89.3 ms whole-process in bench/RESULTS.md): the cost moved from
+ * loading the native module to loading node:net and the stream machinery.
  *
  * It answers only what it is sure of: the one unlocked item matching the attributes, or that no
  * item matches. Anything else (no usable bus address, no Secret Service, a locked item, several
@@ -87,6 +90,35 @@ export async function readSecret(attributes: Record<string, string>, opts: { env
   });
   try {
     return await Promise.race([lookup(conn, attributes).catch(() => undefined), timeout]);
+  } finally {
+    clearTimeout(timer);
+    conn.close();
+  }
+}
+
+/**
+ * Whether the session bus and the Secret Service answer at all, within `timeoutMs`: a Peer.Ping
+ * to the service. Throws SecretServiceTimeout when they do not; resolves in every other case (no
+ * usable bus address, no service, an error reply), where the native binding fails quickly and
+ * says why. Called before the binding's writes: its constructor blocks the whole process on a bus
+ * that accepts connections and never answers (measured: until the bus went away, a minute later),
+ * where no deadline can fire.
+ */
+export async function pingSecretService(opts: { env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<void> {
+  const socketPath = sessionBusSocket(opts.env);
+  if (!socketPath) return;
+  const conn = DbusConnection.open(socketPath);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new SecretServiceTimeout(`no answer within ${opts.timeoutMs} ms`)), opts.timeoutMs);
+  });
+  const ping = async () => {
+    const hello = conn.call({ destination: 'org.freedesktop.DBus', path: '/org/freedesktop/DBus', interface: 'org.freedesktop.DBus', member: 'Hello' });
+    const peer = conn.call({ destination: SERVICE, path: SERVICE_PATH, interface: 'org.freedesktop.DBus.Peer', member: 'Ping' });
+    await Promise.allSettled([hello, peer]);
+  };
+  try {
+    await Promise.race([ping(), timeout]);
   } finally {
     clearTimeout(timer);
     conn.close();
