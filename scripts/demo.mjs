@@ -69,7 +69,7 @@ try {
   zen(['current-user'], { show: true });
   zen(['call', 'pipelines', '-q', 'size=2', '-q', 'name=contains:1'], { show: true });
   const lines = zen(['call', 'pipelines', '--paginate', '--jsonl', '-q', 'size=10'], { quiet: true }).trim().split('\n');
-  console.log(`(${lines.length} pipelines, one JSON object per line, fetched 10 per page, 4 pages at a time)`);
+  console.log(`(${lines.length} pipelines, one JSON object per line, fetched 10 per page, up to 6 pages at a time)`);
   zen(['status'], { show: true });
   console.log(`\n${bold('Done.')} Try your own server: zenml-api login https://your-zenml-server --api-key`);
 } catch (e) {
