@@ -6,9 +6,10 @@
  * young generation kept and promoted: peak memory grew with the list (bench/RESULTS.md). Here a
  * validating scan of the bytes (RFC 8259 grammar) marks where each item starts and ends; an item
  * that `JSON.stringify(JSON.parse(bytes))` would print byte for byte the same is copied out as
- * it is, and only the others (insignificant whitespace, escapes, non-ASCII text, fractions and
- * exponents, long integers, integer-like or repeated keys) are parsed and printed again. So the
- * output is exactly what parsing every item would print.
+ * it is, and the others are parsed and printed again: insignificant whitespace, escapes,
+ * non-ASCII text, fractions and exponents, integers of 16 digits or more, integer-like or repeated
+ * keys, and (to keep the check cheap) objects of more than 64 keys; some of those would print the
+ * same anyway. So the output is exactly what parsing every item would print.
  */
 
 export class PageScanError extends SyntaxError {}
@@ -247,7 +248,8 @@ function keyIs(b: Buffer, [s, e]: [number, number], name: string): boolean {
  * Scans a response body that should be a ZenML Page. Returns its items' positions, or null when
  * the body is valid JSON but not a page this scanner can describe (no items array, index or
  * total_pages not plain integers, a key written with escapes): the caller parses it instead.
- * Throws PageScanError when the body is not valid JSON.
+ * Throws PageScanError when the body is not valid JSON, and also for valid JSON nested more than
+ * 512 deep (the caller's full parse then decides).
  */
 export function scanPage(body: Buffer): ScannedPage | null {
   const s = new Scanner(body);

@@ -1,6 +1,9 @@
 /**
  * Writes byte pieces to a stream through one buffer that is reused once the stream has taken
- * its contents (the write callback), instead of a new buffer per batch. `call --paginate` prints
+ * its contents, instead of a new buffer per batch. "Taken" is the write callback of a stream on a
+ * file descriptor (process.stdout: a file, pipe or terminal, written by the time it calls back);
+ * any other stream (a PassThrough in a test) may still hold the chunk by reference after its
+ * callback, so it gets a copy. `call --paginate` prints
  * hundreds of megabytes in page-sized batches; allocating each batch left V8 with a trail of
  * dead ArrayBuffers that it frees only when their external size reaches its GC threshold, and
  * that trail was a visible share of the command's peak memory (bench/RESULTS.md).
@@ -43,8 +46,10 @@ export class ReusedBufferWriter {
   }
 
   private writeOut(bytes: Buffer): Promise<void> {
+    const onFd = typeof (this.stream as { fd?: unknown }).fd === 'number';
+    const chunk = onFd ? bytes : Buffer.from(bytes);
     return new Promise((resolve, reject) => {
-      this.stream.write(bytes, (err) => (err ? reject(err) : resolve()));
+      this.stream.write(chunk, (err) => (err ? reject(err) : resolve()));
     });
   }
 }

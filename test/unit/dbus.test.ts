@@ -84,6 +84,9 @@ describe('the session bus address', () => {
   it('takes the first unix path or abstract socket, unescaping it', () => {
     expect(sessionBusSocket({ DBUS_SESSION_BUS_ADDRESS: 'unix:path=/run/user/1000/bus' })).toBe('/run/user/1000/bus');
     expect(sessionBusSocket({ DBUS_SESSION_BUS_ADDRESS: 'unix:path=/tmp/a%20b,guid=0123' })).toBe('/tmp/a b');
+    // escaped bytes of UTF-8, as libdbus writes a non-ASCII path
+    expect(sessionBusSocket({ DBUS_SESSION_BUS_ADDRESS: 'unix:path=/tmp/caf%c3%a9/bus' })).toBe('/tmp/café/bus');
+    expect(sessionBusSocket({ DBUS_SESSION_BUS_ADDRESS: 'unix:path=/tmp/é/bus' })).toBe('/tmp/é/bus');
     expect(sessionBusSocket({ DBUS_SESSION_BUS_ADDRESS: 'unix:abstract=/tmp/dbus-X,guid=1' })).toBe('\0/tmp/dbus-X');
     expect(sessionBusSocket({ DBUS_SESSION_BUS_ADDRESS: 'tcp:host=localhost,port=1;unix:path=/b' })).toBe('/b');
   });
@@ -190,6 +193,11 @@ describe('reading a secret over D-Bus', () => {
     const path = await fakeBus({ unlocked: ['/org/freedesktop/secrets/collection/login/7'], secret: Buffer.from('tøken') });
     expect(await read(path)).toBe('tøken');
     expect(seen).toEqual(['Hello', 'OpenSession', 'SearchItems [["service","zenml-api"],["username","p/access-token"]]', 'GetSecret /org/freedesktop/secrets/collection/login/7 /org/freedesktop/secrets/session/1']);
+  });
+
+  it('keeps a leading byte order mark, as the binding does', async () => {
+    const path = await fakeBus({ unlocked: ['/c/1'], secret: Buffer.from('\ufeffabc') });
+    expect(await read(path)).toBe('\ufeffabc');
   });
 
   it('returns null when nothing matches', async () => {

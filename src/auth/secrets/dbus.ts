@@ -16,8 +16,17 @@ export class DbusError extends Error {
   }
 }
 
+/** D-Bus address values escape bytes as %XX: decode them as bytes, then read those as UTF-8. */
 function unescapeAddress(v: string): string {
-  return v.replace(/%([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+  if (!v.includes('%')) return v;
+  const bytes: number[] = [];
+  for (let i = 0; i < v.length; i++) {
+    if (v[i] === '%' && /^[0-9a-fA-F]{2}$/.test(v.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(v.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else for (const b of Buffer.from(v[i]!, 'utf8')) bytes.push(b);
+  }
+  return Buffer.from(bytes).toString('utf8');
 }
 
 /**

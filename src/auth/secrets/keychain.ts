@@ -70,7 +70,7 @@ function describe(e: unknown): string {
 export interface KeychainOptions {
   /** Deadline per call in ms. */
   timeoutMs: number;
-  /** `ZENML_API_KEYCHAIN_DBUS=0` turns off the direct D-Bus reads on Linux (secret-service.ts). */
+  /** `ZENML_API_KEYCHAIN_DBUS=0` turns off the direct D-Bus reads and the ping before writes on Linux (secret-service.ts). */
   env?: NodeJS.ProcessEnv;
 }
 
@@ -79,6 +79,7 @@ export class KeychainBackend implements SecretBackend {
   readonly location = 'the OS keychain';
   private readonly timeoutMs: number;
   private readonly env: NodeJS.ProcessEnv | undefined;
+  private answered = false;
 
   constructor(opts: KeychainOptions) {
     this.timeoutMs = opts.timeoutMs;
@@ -101,7 +102,7 @@ export class KeychainBackend implements SecretBackend {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         stuck = true;
-        reject(new KeychainTimeoutError(`the OS keychain did not answer within ${this.timeoutMs} ms (${what}); is it locked?`));
+        reject(this.timedOut(what));
       }, this.timeoutMs);
     });
     try {
@@ -123,7 +124,7 @@ export class KeychainBackend implements SecretBackend {
         if (found !== undefined) return found;
       } catch (e) {
         if (e instanceof SecretServiceTimeout) {
-          throw new KeychainTimeoutError(`the OS keychain did not answer within ${this.timeoutMs} ms (read); is it locked?`);
+          throw this.timedOut('read');
         }
         throw e;
       }
@@ -135,13 +136,21 @@ export class KeychainBackend implements SecretBackend {
     return process.platform === 'linux' && this.env !== undefined && this.env.ZENML_API_KEYCHAIN_DBUS !== '0';
   }
 
-  /** Before a call into the binding: a bus that never answers would block the process in it. */
+  private timedOut(what: string): KeychainTimeoutError {
+    return new KeychainTimeoutError(`the OS keychain did not answer within ${this.timeoutMs} ms (${what}); is it locked?`);
+  }
+
+  /**
+   * Before a call into the binding: a bus that never answers would block the process in it. Once
+   * the service has answered, later writes of this process (logout removes several) skip the ping.
+   */
   private async reachable(what: string): Promise<void> {
-    if (!this.direct) return;
+    if (!this.direct || this.answered) return;
     try {
       await pingSecretService({ env: this.env!, timeoutMs: this.timeoutMs });
+      this.answered = true;
     } catch (e) {
-      if (e instanceof SecretServiceTimeout) throw new KeychainTimeoutError(`the OS keychain did not answer within ${this.timeoutMs} ms (${what}); is it locked?`);
+      if (e instanceof SecretServiceTimeout) throw this.timedOut(what);
       throw e;
     }
   }

@@ -69,9 +69,30 @@ async function lookup(conn: DbusConnection, attributes: Record<string, string>):
   // Encrypted sessions put an IV in the parameters; a plain one has none.
   if (secret[1].length !== 0) return undefined;
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(value);
+    // ignoreBOM: a secret that starts with U+FEFF keeps it, as the binding returns it.
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(value);
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Runs `work` on a new connection to the session bus under a deadline, and closes it. Undefined
+ * when there is no bus address this client can use.
+ */
+async function onSessionBus<T>(opts: { env: NodeJS.ProcessEnv; timeoutMs: number }, work: (conn: DbusConnection) => Promise<T>): Promise<T | undefined> {
+  const socketPath = sessionBusSocket(opts.env);
+  if (!socketPath) return undefined;
+  const conn = DbusConnection.open(socketPath);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new SecretServiceTimeout(`no answer within ${opts.timeoutMs} ms`)), opts.timeoutMs);
+  });
+  try {
+    return await Promise.race([work(conn), timeout]);
+  } finally {
+    clearTimeout(timer);
+    conn.close();
   }
 }
 
@@ -81,19 +102,7 @@ async function lookup(conn: DbusConnection, attributes: Record<string, string>):
  * the service does not answer within `timeoutMs`.
  */
 export async function readSecret(attributes: Record<string, string>, opts: { env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<string | null | undefined> {
-  const socketPath = sessionBusSocket(opts.env);
-  if (!socketPath) return undefined;
-  const conn = DbusConnection.open(socketPath);
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new SecretServiceTimeout(`no answer within ${opts.timeoutMs} ms`)), opts.timeoutMs);
-  });
-  try {
-    return await Promise.race([lookup(conn, attributes).catch(() => undefined), timeout]);
-  } finally {
-    clearTimeout(timer);
-    conn.close();
-  }
+  return onSessionBus(opts, (conn) => lookup(conn, attributes).catch(() => undefined));
 }
 
 /**
@@ -102,25 +111,13 @@ export async function readSecret(attributes: Record<string, string>, opts: { env
  * usable bus address, no service, an error reply), where the native binding fails quickly and
  * says why. Called before the binding's writes: its constructor blocks the whole process on a bus
  * that accepts connections and never answers (measured: until the bus went away, a minute later),
- * where no deadline can fire.
+ * where no deadline can fire. Only buses this client can reach (unix:path=, unix:abstract=) are
+ * covered; on others the binding is on its own.
  */
 export async function pingSecretService(opts: { env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<void> {
-  const socketPath = sessionBusSocket(opts.env);
-  if (!socketPath) return;
-  const conn = DbusConnection.open(socketPath);
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new SecretServiceTimeout(`no answer within ${opts.timeoutMs} ms`)), opts.timeoutMs);
-  });
-  const ping = async () => {
+  await onSessionBus(opts, async (conn) => {
     const hello = conn.call({ destination: 'org.freedesktop.DBus', path: '/org/freedesktop/DBus', interface: 'org.freedesktop.DBus', member: 'Hello' });
     const peer = conn.call({ destination: SERVICE, path: SERVICE_PATH, interface: 'org.freedesktop.DBus.Peer', member: 'Ping' });
     await Promise.allSettled([hello, peer]);
-  };
-  try {
-    await Promise.race([ping(), timeout]);
-  } finally {
-    clearTimeout(timer);
-    conn.close();
-  }
+  });
 }
