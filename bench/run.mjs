@@ -170,7 +170,8 @@ function gitInfo() {
   const git = (...args) => spawnSync('git', args, { cwd: ROOT, env, encoding: 'utf8' });
   const head = git('rev-parse', '--short', 'HEAD');
   if (head.status !== 0) return null;
-  const status = git('status', '--porcelain', '--untracked-files=no');
+  // The bench's own outputs do not count: a run after a run would always look dirty.
+  const status = git('status', '--porcelain', '--untracked-files=no', '--', '.', ':!bench/RESULTS.md', ':!bench/results.json');
   return { commit: head.stdout.trim(), dirty: status.status === 0 ? status.stdout.trim() !== '' : null };
 }
 
