@@ -43,6 +43,12 @@ export interface ConfigData {
 }
 
 export const DEFAULT_PRO_API_URL = 'https://cloudapi.zenml.io';
+
+/** Two profiles talk to the same server: same server id when both are known, else the same URL. */
+export function sameServer(a: Pick<StoredProfile, 'server' | 'serverId'>, b: Pick<StoredProfile, 'server' | 'serverId'>): boolean {
+  if (a.serverId && b.serverId) return a.serverId === b.serverId;
+  return a.server === b.server;
+}
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export function validateProfileName(name: string): string {

@@ -6,7 +6,7 @@
  * rotated key when its stored key decodes to the same id. Tokens issued before the rotation stay
  * valid (§4), so a profile keeps its token and only its key changes.
  */
-import type { ConfigData, StoredProfile } from './profiles.js';
+import { sameServer, type ConfigData } from './profiles.js';
 import type { CredentialStore } from './store.js';
 
 const PREFIX = 'ZENKEY_';
@@ -26,12 +26,6 @@ export function apiKeyId(key: string): string | null {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
   const id = (value as Record<string, unknown>).id;
   return typeof id === 'string' && id !== '' ? id.toLowerCase() : null;
-}
-
-/** Two profiles talk to the same server: same server id when both are known, else the same URL. */
-function sameServer(a: StoredProfile, server: { url: string; id?: string | undefined }): boolean {
-  if (a.serverId && server.id) return a.serverId === server.id;
-  return a.server === server.url;
 }
 
 export interface RotatedKey {
@@ -60,7 +54,7 @@ export interface ProfileUpdate {
 export function candidateProfiles(config: ConfigData, r: Pick<RotatedKey, 'server' | 'serviceAccountId'>): string[] {
   const sa = r.serviceAccountId.toLowerCase();
   return Object.entries(config.profiles)
-    .filter(([, p]) => p.auth === 'api-key' && p.user?.id?.toLowerCase() === sa && sameServer(p, r.server))
+    .filter(([, p]) => p.auth === 'api-key' && p.user?.id?.toLowerCase() === sa && sameServer(p, { server: r.server.url, serverId: r.server.id }))
     .map(([name]) => name)
     .sort();
 }

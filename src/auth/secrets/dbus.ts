@@ -3,8 +3,8 @@
  * calls with replies matched by serial, pipelined. Just enough for the Secret Service read in
  * secret-service.ts; writes still go through the native binding (keychain.ts).
  */
-import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
+import { nodeRequire } from './node-require.js';
 import { decodeMessage, encodeMethodCall, MessageType, type Message, type MethodCall } from './dbus-wire.js';
 
 export class DbusError extends Error {
@@ -75,12 +75,10 @@ export class DbusConnection {
   /**
    * Connects and authenticates; calls may be made at once (they follow the authentication).
    * node:net is required here, not imported at the top: the fast path must not pay for it unless
-   * it reads the keychain (`--version` would), and a dynamic import() would start Node's ESM
-   * loader in the CommonJS bundles, which costs more than net itself.
+   * it reads the keychain (`--version` would).
    */
   static open(socketPath: string): DbusConnection {
-    const req = typeof require === 'function' ? require : createRequire(import.meta.url);
-    const { connect } = req('node:net') as typeof import('node:net');
+    const { connect } = nodeRequire()('node:net') as typeof import('node:net');
     const socket = connect({ path: socketPath });
     const conn = new DbusConnection(socket);
     const uid = typeof process.getuid === 'function' ? process.getuid() : 0;

@@ -7,8 +7,8 @@
  * call misses its deadline we report the keychain as unavailable and remember that a thread is
  * stuck, so that the CLI can end the process without waiting for it (see `keychainStuck`).
  */
-import { createRequire } from 'node:module';
 import { KeychainTimeoutError, KeychainUnavailableError, type SecretBackend } from './backend.js';
+import { nodeRequire } from './node-require.js';
 import { pingSecretService, readSecret, SecretServiceTimeout } from './secret-service.js';
 
 export const KEYCHAIN_SERVICE = 'zenml-api';
@@ -32,9 +32,7 @@ export function keychainStuck(): boolean {
 
 function loadBinding(): Binding {
   if (binding) return binding;
-  // The CommonJS bundles (dist/*.cjs) have `require`; tests running the TypeScript sources as ESM
-  // do not.
-  const req = typeof require === 'function' ? require : createRequire(import.meta.url);
+  const req = nodeRequire();
   const { platform, arch } = process;
   // Load the platform package directly: the generic loader probes the C library on each start.
   const candidates =

@@ -14,6 +14,7 @@ import {
   openAccounts,
   PartialFailure,
   requireYesOrTerminal,
+  withAccounts,
   type KeySink,
 } from '../service-account/common.js';
 
@@ -71,8 +72,7 @@ export async function create(args: string[], opts: CreateOptions, ctx: Ctx): Pro
 }
 
 export async function list(args: string[], opts: CommonOptions, ctx: Ctx): Promise<void> {
-  const { client, accounts } = await openAccounts(ctx, opts);
-  try {
+  await withAccounts(ctx, opts, async ({ accounts }) => {
     const saId = await accounts.serviceAccountId(args[0]!);
     const keys = await accounts.listApiKeys(saId);
     if (opts.json) return printJson(ctx.io, keys);
@@ -81,25 +81,19 @@ export async function list(args: string[], opts: CommonOptions, ctx: Ctx): Promi
       return;
     }
     await printTable(ctx.io, KEY_HEAD, keys.map(keyRow));
-  } finally {
-    await client.close();
-  }
+  });
 }
 
 export async function describe(args: string[], opts: CommonOptions, ctx: Ctx): Promise<void> {
-  const { client, accounts } = await openAccounts(ctx, opts);
-  try {
+  await withAccounts(ctx, opts, async ({ accounts }) => {
     const key = await accounts.getApiKey(await accounts.serviceAccountId(args[0]!), args[1]!);
     if (opts.json) return printJson(ctx.io, key);
     await printRecord(ctx.io, keyRecord(key));
-  } finally {
-    await client.close();
-  }
+  });
 }
 
 async function setActive(args: string[], opts: CommonOptions, ctx: Ctx, active: boolean): Promise<void> {
-  const { client, accounts } = await openAccounts(ctx, opts);
-  try {
+  await withAccounts(ctx, opts, async ({ accounts }) => {
     const key = await accounts.updateApiKey(await accounts.serviceAccountId(args[0]!), args[1]!, { active });
     if (opts.json) printJson(ctx.io, key);
     ctx.warn(
@@ -107,9 +101,7 @@ async function setActive(args: string[], opts: CommonOptions, ctx: Ctx, active: 
         ? `Activated API key "${key.name}": it can log in again, and the tokens it issued work again.`
         : `Deactivated API key "${key.name}": it and the tokens it issued are rejected until it is activated again.`,
     );
-  } finally {
-    await client.close();
-  }
+  });
 }
 
 export const activate = (args: string[], opts: CommonOptions, ctx: Ctx) => setActive(args, opts, ctx, true);
@@ -122,17 +114,14 @@ interface DeleteOptions extends CommonOptions {
 export async function remove(args: string[], opts: DeleteOptions, ctx: Ctx): Promise<void> {
   const [saArg, keyArg] = args as [string, string];
   requireYesOrTerminal(ctx, opts.yes, `delete API key "${keyArg}"`);
-  const { client, accounts } = await openAccounts(ctx, opts);
-  try {
+  await withAccounts(ctx, opts, async ({ accounts }) => {
     const saId = await accounts.serviceAccountId(saArg);
     const key = await accounts.getApiKey(saId, keyArg);
     await confirmOrDecline(ctx, opts.yes, `Delete API key "${key.name}" (${key.id}) of service account "${saArg}"?`);
     await accounts.deleteApiKey(saId, key.id);
     if (opts.json) printJson(ctx.io, { deleted: { id: key.id, name: key.name } });
     ctx.warn(`Deleted API key "${key.name}".`);
-  } finally {
-    await client.close();
-  }
+  });
 }
 
 interface RotateOptions extends KeyOutputOptions {

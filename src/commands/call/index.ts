@@ -3,8 +3,6 @@ import type { Ctx } from '../context.js';
 import { examples, flagString, lazy, networkOptions, profileOption } from '../options.js';
 import { CALL_FLAGS, type FieldArg } from './spec.js';
 
-export type { FieldArg } from './spec.js';
-
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 export function register(program: Command, ctx: Ctx): void {

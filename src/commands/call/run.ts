@@ -8,7 +8,7 @@ import { colorizeJson } from '../../output/json.js';
 import { ReusedBufferWriter } from '../../output/reused-buffer.js';
 import { readStdin } from '../../output/prompt.js';
 import type { CommonOptions, Ctx } from '../context.js';
-import type { FieldArg } from './index.js';
+import type { FieldArg } from './spec.js';
 import { apiPath, buildFields, flattenFields, parseHeader, splitKeyValue, type FileReader } from './fields.js';
 
 interface Options extends CommonOptions {

@@ -28,6 +28,16 @@ export async function openAccounts(ctx: Ctx, opts: CommonOptions) {
   return { ...c, accounts: new AccountsApi(c.client) };
 }
 
+/** Runs `work` with openAccounts' result and closes the client however it ends. */
+export async function withAccounts<T>(ctx: Ctx, opts: CommonOptions, work: (opened: Awaited<ReturnType<typeof openAccounts>>) => Promise<T>): Promise<T> {
+  const opened = await openAccounts(ctx, opts);
+  try {
+    return await work(opened);
+  } finally {
+    await opened.client.close();
+  }
+}
+
 // ------------------------------------------------------------------------------ confirmation
 
 /**

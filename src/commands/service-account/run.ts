@@ -1,6 +1,6 @@
 /** The work of `service-account create | list | describe | activate | deactivate | delete`. */
 import { withoutSecret, secretOf, type ApiKey, type ServiceAccount } from '../../api/accounts.js';
-import { validateProfileName, type StorageKind } from '../../auth/profiles.js';
+import { sameServer, validateProfileName, type StorageKind } from '../../auth/profiles.js';
 import { UsageError } from '../../errors.js';
 import { printJson } from '../../output/json.js';
 import { printRecord, printTable } from '../../output/table.js';
@@ -14,6 +14,7 @@ import {
   SA_HEAD,
   saRecord,
   saRow,
+  withAccounts,
   withHint,
   type KeySink,
 } from './common.js';
@@ -149,8 +150,7 @@ export async function create(args: string[], opts: CreateOptions, ctx: Ctx): Pro
 }
 
 export async function list(_args: string[], opts: CommonOptions, ctx: Ctx): Promise<void> {
-  const { client, accounts } = await openAccounts(ctx, opts);
-  try {
+  await withAccounts(ctx, opts, async ({ accounts }) => {
     const all = await accounts.listServiceAccounts();
     if (opts.json) return printJson(ctx.io, all);
     if (all.length === 0) {
@@ -158,25 +158,19 @@ export async function list(_args: string[], opts: CommonOptions, ctx: Ctx): Prom
       return;
     }
     await printTable(ctx.io, SA_HEAD, all.map(saRow));
-  } finally {
-    await client.close();
-  }
+  });
 }
 
 export async function describe(args: string[], opts: CommonOptions, ctx: Ctx): Promise<void> {
-  const { client, accounts } = await openAccounts(ctx, opts);
-  try {
+  await withAccounts(ctx, opts, async ({ accounts }) => {
     const sa = await accounts.getServiceAccount(args[0]!);
     if (opts.json) return printJson(ctx.io, sa);
     await printRecord(ctx.io, saRecord(sa));
-  } finally {
-    await client.close();
-  }
+  });
 }
 
 async function setActive(args: string[], opts: CommonOptions, ctx: Ctx, active: boolean): Promise<void> {
-  const { client, accounts } = await openAccounts(ctx, opts);
-  try {
+  await withAccounts(ctx, opts, async ({ accounts }) => {
     const sa = await accounts.updateServiceAccount(args[0]!, { active });
     if (opts.json) printJson(ctx.io, sa);
     ctx.warn(
@@ -184,9 +178,7 @@ async function setActive(args: string[], opts: CommonOptions, ctx: Ctx, active: 
         ? `Activated service account "${sa.name}": its API keys can log in again.`
         : `Deactivated service account "${sa.name}": its tokens and API keys are rejected until it is activated again.`,
     );
-  } finally {
-    await client.close();
-  }
+  });
 }
 
 export const activate = (args: string[], opts: CommonOptions, ctx: Ctx) => setActive(args, opts, ctx, true);
@@ -199,19 +191,15 @@ interface DeleteOptions extends CommonOptions {
 export async function remove(args: string[], opts: DeleteOptions, ctx: Ctx): Promise<void> {
   const nameOrId = args[0]!;
   requireYesOrTerminal(ctx, opts.yes, `delete service account "${nameOrId}"`);
-  const { session, client, accounts } = await openAccounts(ctx, opts);
-  try {
+  await withAccounts(ctx, opts, async ({ session, accounts }) => {
     const sa = await accounts.getServiceAccount(nameOrId);
     await confirmOrDecline(ctx, opts.yes, `Delete service account "${sa.name}" (${sa.id}) and all its API keys?`);
     await accounts.deleteServiceAccount(sa.id);
     if (opts.json) printJson(ctx.io, { deleted: { id: sa.id, name: sa.name } });
     ctx.warn(`Deleted service account "${sa.name}" and its API keys.`);
-    const server = session.profile.settings;
     const users = Object.entries(ctx.store().profiles.read().profiles)
-      .filter(([, p]) => p.user?.id === sa.id && (p.serverId && server.serverId ? p.serverId === server.serverId : p.server === server.server))
+      .filter(([, p]) => p.user?.id === sa.id && sameServer(p, session.profile.settings))
       .map(([n]) => n);
     for (const n of users) ctx.warn(`note: profile "${n}" logs in as this service account: its credentials no longer work`);
-  } finally {
-    await client.close();
-  }
+  });
 }
