@@ -76,12 +76,13 @@ export class KeychainBackend implements SecretBackend {
   readonly kind = 'keychain' as const;
   readonly location = 'the OS keychain';
   private readonly timeoutMs: number;
-  private readonly env: NodeJS.ProcessEnv | undefined;
+  /** The environment to find the session bus in, when the D-Bus paths are on (Linux, not turned off). */
+  private readonly busEnv: NodeJS.ProcessEnv | undefined;
   private answered = false;
 
   constructor(opts: KeychainOptions) {
     this.timeoutMs = opts.timeoutMs;
-    this.env = opts.env;
+    this.busEnv = process.platform === 'linux' && opts.env && opts.env.ZENML_API_KEYCHAIN_DBUS !== '0' ? opts.env : undefined;
   }
 
   private entry(account: string): AsyncEntryLike {
@@ -114,28 +115,28 @@ export class KeychainBackend implements SecretBackend {
   }
 
   async get(account: string): Promise<string | null> {
-    // On Linux, read over D-Bus first: the same item the binding would find, at a fraction of its
-    // start-up cost. When that reader cannot tell (locked, ambiguous, no bus…) the binding answers.
-    if (this.direct) {
-      try {
-        const found = await readSecret({ service: KEYCHAIN_SERVICE, username: account }, { env: this.env!, timeoutMs: this.timeoutMs });
-        if (found !== undefined) return found;
-      } catch (e) {
-        if (e instanceof SecretServiceTimeout) {
-          throw this.timedOut('read');
-        }
-        throw e;
-      }
+    // On Linux, read over D-Bus first, under a deadline that really stops it (the binding's
+    // constructor can block the process on a silent bus; see secret-service.ts). When that reader
+    // cannot tell (locked, ambiguous, no bus…) the binding answers.
+    if (this.busEnv) {
+      const found = await this.onBus('read', (bus) => readSecret({ service: KEYCHAIN_SERVICE, username: account }, bus));
+      if (found !== undefined) return found;
     }
     return this.deadline('read', this.entry(account).getPassword());
   }
 
-  private get direct(): boolean {
-    return process.platform === 'linux' && this.env !== undefined && this.env.ZENML_API_KEYCHAIN_DBUS !== '0';
-  }
-
   private timedOut(what: string): KeychainTimeoutError {
     return new KeychainTimeoutError(`the OS keychain did not answer within ${this.timeoutMs} ms (${what}); is it locked?`);
+  }
+
+  /** A D-Bus call of secret-service.ts, its deadline reported like the binding's. */
+  private async onBus<T>(what: string, call: (bus: { env: NodeJS.ProcessEnv; timeoutMs: number }) => Promise<T>): Promise<T> {
+    try {
+      return await call({ env: this.busEnv!, timeoutMs: this.timeoutMs });
+    } catch (e) {
+      if (e instanceof SecretServiceTimeout) throw this.timedOut(what);
+      throw e;
+    }
   }
 
   /**
@@ -143,14 +144,9 @@ export class KeychainBackend implements SecretBackend {
    * the service has answered, later writes of this process (logout removes several) skip the ping.
    */
   private async reachable(what: string): Promise<void> {
-    if (!this.direct || this.answered) return;
-    try {
-      await pingSecretService({ env: this.env!, timeoutMs: this.timeoutMs });
-      this.answered = true;
-    } catch (e) {
-      if (e instanceof SecretServiceTimeout) throw this.timedOut(what);
-      throw e;
-    }
+    if (!this.busEnv || this.answered) return;
+    await this.onBus(what, pingSecretService);
+    this.answered = true;
   }
 
   async set(account: string, value: string): Promise<void> {
