@@ -111,18 +111,14 @@ interface FakeService {
   garbageAfterAuth?: boolean;
 }
 
-function reply(serial: number, replySerial: number, sig: string, body: DbusValue[]): Buffer {
+/** A reply as the bus would send it: a method return (type 2) or, with an error name, an error (type 3). */
+function reply(serial: number, replySerial: number, sig: string, body: DbusValue[], errorName?: string): Buffer {
   const b = sig ? marshal(sig, body) : Buffer.alloc(0);
-  const fields: DbusValue[] = [[5, { sig: 'u', value: replySerial }]];
+  const fields: DbusValue[] = [];
+  if (errorName) fields.push([4, { sig: 's', value: errorName }]);
+  fields.push([5, { sig: 'u', value: replySerial }]);
   if (sig) fields.push([8, { sig: 'g', value: sig }]);
-  const h = marshal('yyyyuua(yv)', [0x6c, 2, 0, 1, b.length, serial, fields]);
-  return Buffer.concat([h, Buffer.alloc((8 - (h.length % 8)) % 8), b]);
-}
-
-function errorReply(serial: number, replySerial: number, name: string): Buffer {
-  const b = marshal('s', ['no']);
-  const fields: DbusValue[] = [[4, { sig: 's', value: name }], [5, { sig: 'u', value: replySerial }], [8, { sig: 'g', value: 's' }]];
-  const h = marshal('yyyyuua(yv)', [0x6c, 3, 0, 1, b.length, serial, fields]);
+  const h = marshal('yyyyuua(yv)', [0x6c, errorName ? 3 : 2, 0, 1, b.length, serial, fields]);
   return Buffer.concat([h, Buffer.alloc((8 - (h.length % 8)) % 8), b]);
 }
 
@@ -164,7 +160,7 @@ async function fakeBus(svc: FakeService): Promise<string> {
           sock.write(reply(serial, msg.serial, 's', [':1.42']));
         } else if (msg.member === 'OpenSession' && msg.signature === 'sv') {
           seen.push('OpenSession');
-          sock.write(svc.sessionError ? errorReply(serial, msg.serial, svc.sessionError) : reply(serial, msg.serial, 'vo', [{ sig: 's', value: '' }, '/org/freedesktop/secrets/session/1']));
+          sock.write(svc.sessionError ? reply(serial, msg.serial, 's', ['no'], svc.sessionError) : reply(serial, msg.serial, 'vo', [{ sig: 's', value: '' }, '/org/freedesktop/secrets/session/1']));
         } else if (msg.member === 'SearchItems' && msg.signature === 'a{ss}') {
           seen.push(`SearchItems ${JSON.stringify(msg.body[0])}`);
           sock.write(reply(serial, msg.serial, 'aoao', [svc.unlocked ?? [], svc.locked ?? []]));
