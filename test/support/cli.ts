@@ -51,11 +51,13 @@ export class Sandbox {
     } as const;
   }
 
-  run(args: string[], opts: RunOptions = {}): Promise<CliResult> {
-    return execa('node', [BIN, ...args], {
+  async run(args: string[], opts: RunOptions = {}): Promise<CliResult> {
+    const r = (await execa('node', [BIN, ...args], {
       ...this.execOptions(opts),
       ...(opts.input !== undefined ? { input: opts.input } : { stdin: 'ignore' }),
-    }) as Promise<CliResult>;
+    })) as CliResult;
+    failOnInternalError(args, r);
+    return r;
   }
 
   /** Starts the binary and returns the running subprocess (for interactive flows). */
@@ -101,6 +103,16 @@ export class Sandbox {
   cleanup(): void {
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * An internal error is a bug the user should never see: any run whose stderr says so fails the
+ * test that ran it, whatever that test asserts.
+ */
+export function failOnInternalError(args: string[], r: { stderr: unknown }): void {
+  const stderr = String(r.stderr ?? '');
+  const line = stderr.split('\n').find((l) => l.includes('internal error'));
+  if (line !== undefined) throw new Error(`zenml-api ${args[0] ?? ''} printed an internal error: ${line.slice(0, 300)}`);
 }
 
 /** Asserts helper: no secret appears in any of the texts. Returns the offending secret's index or -1. */
