@@ -23,12 +23,30 @@ export function decodeJwtPayload(token: string): Record<string, unknown> | null 
   }
 }
 
-/** `exp` of the JWT, else `obtainedAt + expires_in`, else null (never expires). */
+/**
+ * The latest time kept for an expiry: the end of year 9999. A server may say `expires_in: 1e20`
+ * or `exp: 1e308`; JavaScript dates end in year 275760 (and printing one past that throws), so
+ * every time read from a server or from the store is clamped into [epoch, this].
+ */
+export const MAX_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59);
+
+/** Clamps a time into what can be stored and printed; NaN counts as the epoch (long expired). */
+export function clampTime(epochMs: number): number {
+  if (Number.isNaN(epochMs)) return 0;
+  return Math.min(Math.max(epochMs, 0), MAX_TIME_MS);
+}
+
+/** `exp` of the JWT, else `obtainedAt + expires_in`, else null (never expires); clamped. */
 export function computeExpiry(token: string, expiresIn: number | null | undefined, obtainedAt: number): number | null {
   const exp = decodeJwtPayload(token)?.exp;
-  if (typeof exp === 'number' && Number.isFinite(exp)) return exp * 1000;
-  if (typeof expiresIn === 'number' && Number.isFinite(expiresIn)) return obtainedAt + expiresIn * 1000;
+  if (typeof exp === 'number' && Number.isFinite(exp)) return clampTime(exp * 1000);
+  if (typeof expiresIn === 'number' && Number.isFinite(expiresIn)) return clampTime(obtainedAt + expiresIn * 1000);
   return null;
+}
+
+/** An expiry for JSON output: ISO-8601 UTC, or null for "never". */
+export function expiryIso(epochMs: number | null): string | null {
+  return epochMs === null ? null : new Date(clampTime(epochMs)).toISOString();
 }
 
 /** Renewal leeway: 30 s for tokens of under an hour, else 5 % of their lifetime. */
@@ -57,8 +75,9 @@ export function parseStoredToken(raw: string | null): StoredToken | null {
     if (typeof v.token !== 'string' || v.token === '') return null;
     return {
       token: v.token,
-      expiresAt: typeof v.expiresAt === 'number' ? v.expiresAt : null,
-      obtainedAt: typeof v.obtainedAt === 'number' ? v.obtainedAt : 0,
+      // Stored by an older version, or edited: a time that cannot be printed would crash later.
+      expiresAt: typeof v.expiresAt === 'number' ? clampTime(v.expiresAt) : null,
+      obtainedAt: typeof v.obtainedAt === 'number' ? clampTime(v.obtainedAt) : 0,
     };
   } catch {
     return null;
@@ -66,7 +85,8 @@ export function parseStoredToken(raw: string | null): StoredToken | null {
 }
 
 export function formatWhen(epochMs: number, now: number): string {
-  const iso = new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  epochMs = clampTime(epochMs);
+  const iso = expiryIso(epochMs)!.replace(/\.\d{3}Z$/, 'Z');
   const d = Math.round((epochMs - now) / 1000);
   const abs = Math.abs(d);
   const span = abs < 90 ? `${abs} s` : abs < 5400 ? `${Math.round(abs / 60)} min` : abs < 172_800 ? `${Math.round(abs / 3600)} h` : `${Math.round(abs / 86_400)} days`;

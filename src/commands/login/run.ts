@@ -2,7 +2,7 @@ import { envServerCredentials } from '../../auth/env.js';
 import { performLogin, type LoginMethod, type LoginResult } from '../../auth/login.js';
 import { validateProfileName, type ConfigData } from '../../auth/profiles.js';
 import { unknownProfile } from '../../auth/resolve.js';
-import { formatWhen } from '../../auth/tokens.js';
+import { expiryIso, formatWhen } from '../../auth/tokens.js';
 import { isLoopbackUrl, normalizeServerUrl } from '../../auth/url.js';
 import { UsageError } from '../../errors.js';
 import { printJson } from '../../output/json.js';
@@ -131,7 +131,7 @@ export function printLoginResult(ctx: Ctx, opts: CommonOptions, result: LoginRes
       server: result.server,
       server_version: result.info.version,
       user: { id: result.user.id, name: result.user.name, service_account: Boolean(body.is_service_account) },
-      token_expires_at: result.token.expiresAt === null ? null : new Date(result.token.expiresAt).toISOString(),
+      token_expires_at: expiryIso(result.token.expiresAt),
       storage: result.storage,
     });
     return;

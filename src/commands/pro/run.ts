@@ -5,7 +5,7 @@ import { performProLogin } from '../../auth/pro-login.js';
 import { openProSession } from '../../auth/pro-session.js';
 import { DEFAULT_PRO_API_URL, validateProfileName } from '../../auth/profiles.js';
 import { unknownProfile } from '../../auth/resolve.js';
-import { formatWhen } from '../../auth/tokens.js';
+import { expiryIso, formatWhen } from '../../auth/tokens.js';
 import { normalizeServerUrl } from '../../auth/url.js';
 import { UsageError } from '../../errors.js';
 import { printJson } from '../../output/json.js';
@@ -52,7 +52,7 @@ export async function login(_args: string[], opts: LoginOptions, ctx: Ctx): Prom
   const who = r.user.email ?? r.user.username ?? r.user.name ?? r.user.id;
   const expiry = r.token.expiresAt === null ? 'has no known expiry' : `expires ${formatWhen(r.token.expiresAt, ctx.now())}`;
   if (opts.json) {
-    printJson(ctx.io, { profile, pro_api_url: proApiUrl, user: r.user, token_expires_at: r.token.expiresAt === null ? null : new Date(r.token.expiresAt).toISOString(), storage: r.storage });
+    printJson(ctx.io, { profile, pro_api_url: proApiUrl, user: r.user, token_expires_at: expiryIso(r.token.expiresAt), storage: r.storage });
     return;
   }
   ctx.warn(`Logged in to ZenML Pro (${proApiUrl}) as ${who}${r.user.is_service_account ? ' (service account)' : ''}, profile "${profile}".`);
@@ -92,7 +92,7 @@ export async function token(_args: string[], opts: CommonOptions, ctx: Ctx): Pro
   const s = session(ctx, opts);
   const t = await s.validToken();
   if (opts.json) {
-    printJson(ctx.io, { token: t.token, expires_at: t.expiresAt === null ? null : new Date(t.expiresAt).toISOString(), profile: s.profileName, pro_api_url: s.baseUrl });
+    printJson(ctx.io, { token: t.token, expires_at: expiryIso(t.expiresAt), profile: s.profileName, pro_api_url: s.baseUrl });
     return;
   }
   ctx.io.out(`${t.token}\n`);

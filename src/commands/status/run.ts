@@ -2,7 +2,7 @@ import { envServerCredentials } from '../../auth/env.js';
 import type { StoredProfile } from '../../auth/profiles.js';
 import { ENV_PROFILE_NAME, resolveProfile, type ActiveProfile } from '../../auth/resolve.js';
 import { ServerSession } from '../../auth/session.js';
-import { formatWhen, isExpiring, type StoredToken } from '../../auth/tokens.js';
+import { expiryIso, formatWhen, isExpiring, type StoredToken } from '../../auth/tokens.js';
 import { AuthError, isCliError } from '../../errors.js';
 import { printJson } from '../../output/json.js';
 import { printTable } from '../../output/table.js';
@@ -75,7 +75,7 @@ export async function run(_args: string[], opts: Options, ctx: Ctx): Promise<voi
       server: ap.settings.server ?? null,
       auth: ap.settings.auth ?? null,
       user: ap.settings.user?.name ?? ap.settings.username ?? null,
-      token_expires_at: stored?.expiresAt != null ? new Date(stored.expiresAt).toISOString() : null,
+      token_expires_at: expiryIso(stored?.expiresAt ?? null),
       token: unreadable
         ? 'unreadable'
         : !stored

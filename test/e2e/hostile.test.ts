@@ -1,0 +1,140 @@
+/**
+ * Hostile servers: small node:http servers on 127.0.0.1 that answer what no ZenML server would
+ * (huge numbers, terminal control sequences, endless pages, redirects), driven through the built
+ * binary. Every case ends in a clean result or one clear stderr line with its exit code; never an
+ * internal error (the run helper fails any run that prints one) and never raw control bytes.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Sandbox, type CliResult } from '../support/cli.js';
+
+type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
+
+interface Hostile {
+  url: string;
+  /** Requests seen, as "METHOD /path?query". */
+  hits: string[];
+  close(): Promise<void>;
+}
+
+const SERVER_ID = '0e6f2d4a-8b44-4b7e-9a3c-2d1f0c9e7a11';
+const USER_ID = '5a0c3b1e-7d2f-4c6a-8e9b-1f2a3b4c5d6e';
+
+function json(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+  const body = typeof value === 'string' ? value : JSON.stringify(value);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers });
+  res.end(body);
+}
+
+/**
+ * A server that logs in anyone: info, login and current-user answer like a 0.58 server unless
+ * `routes` says otherwise. A route is "METHOD /path" (without the query) and maps to a handler,
+ * or to a value sent as JSON with status 200.
+ */
+async function hostile(routes: Record<string, Handler | unknown> = {}): Promise<Hostile> {
+  const defaults: Record<string, unknown> = {
+    'GET /api/v1/info': { id: SERVER_ID, version: '0.58.0', auth_scheme: 'OAUTH2_PASSWORD_BEARER' },
+    'POST /api/v1/login': { access_token: 'opaque-token-1', token_type: 'bearer', expires_in: 3600 },
+    'GET /api/v1/current-user': { id: USER_ID, name: 'mallory', body: { is_service_account: true } },
+  };
+  const all = { ...defaults, ...routes };
+  const hits: string[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      hits.push(`${req.method} ${req.url}`);
+      const route = all[`${req.method} ${new URL(req.url!, 'http://x').pathname}`];
+      if (route === undefined) return json(res, 404, { detail: 'Not Found' });
+      if (typeof route === 'function') return (route as Handler)(req, res, Buffer.concat(chunks).toString('utf8'));
+      json(res, 200, route);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    hits,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+const boxes: Sandbox[] = [];
+const servers: Hostile[] = [];
+afterEach(async () => {
+  for (const b of boxes.splice(0)) b.cleanup();
+  for (const s of servers.splice(0)) await s.close();
+});
+
+async function setup(routes: Record<string, Handler | unknown> = {}): Promise<{ box: Sandbox; server: Hostile }> {
+  const server = await hostile(routes);
+  servers.push(server);
+  const box = new Sandbox();
+  boxes.push(box);
+  return { box, server };
+}
+
+const login = (box: Sandbox, server: Hostile, extra: string[] = []) => box.run(['login', server.url, '--api-key', '-', ...extra], { input: 'ZENKEY_hostile' });
+
+/** One line on stderr, no raw control characters anywhere. */
+function oneCleanLine(r: CliResult): string {
+  const lines = r.stderr.trimEnd().split('\n');
+  expect(lines, r.stderr).toHaveLength(1);
+  expect(r.stderr).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
+  return lines[0]!;
+}
+
+const jwt = (payload: object) =>
+  [Buffer.from('{"alg":"HS256","typ":"JWT"}').toString('base64url'), Buffer.from(JSON.stringify(payload)).toString('base64url'), 'c2ln'].join('.');
+
+describe('(3) huge numbers: expiries', () => {
+  const LAST = '9999-12-31T23:59:59.000Z';
+  it.each([
+    ['expires_in 1e20', { access_token: 'opaque-1', token_type: 'bearer', expires_in: 1e20 }],
+    ['expires_in 1e308', { access_token: 'opaque-2', token_type: 'bearer', expires_in: 1e308 }],
+    ['a JWT exp of 1e20', { access_token: jwt({ sub: USER_ID, exp: 1e20 }), token_type: 'bearer', expires_in: null }],
+    ['a JWT exp of 1e300', { access_token: jwt({ sub: USER_ID, exp: 1e300 }), token_type: 'bearer' }],
+  ])('%s: login, token --json and status work; the expiry is the last second of year 9999', async (_name, answer) => {
+    const { box, server } = await setup({ 'POST /api/v1/login': answer });
+    const r = await login(box, server);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toContain('expires 9999-12-31T23:59:59Z');
+    const j = await login(box, server, ['--json']);
+    expect(JSON.parse(j.stdout).token_expires_at).toBe(LAST);
+    const t = await box.run(['token', '--json']);
+    expect(t.exitCode, t.stderr).toBe(0);
+    expect(JSON.parse(t.stdout).expires_at).toBe(LAST);
+    const s = await box.run(['status']);
+    expect(s.exitCode, s.stderr).toBe(0);
+    const sj = await box.run(['status', '--json']);
+    expect(sj.exitCode, sj.stderr).toBe(0);
+    expect(JSON.stringify(JSON.parse(sj.stdout))).toContain(LAST);
+  });
+
+  it('a negative expires_in of -1e20 is a token that has expired: login says so, nothing crashes', async () => {
+    const { box, server } = await setup({ 'POST /api/v1/login': { access_token: 'opaque-3', token_type: 'bearer', expires_in: -1e20 } });
+    const r = await login(box, server);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const s = await box.run(['status', '--json']);
+    expect(s.exitCode, s.stderr).toBe(0);
+    expect(JSON.stringify(JSON.parse(s.stdout))).toContain('1970-01-01T00:00:00.000Z');
+  });
+
+  it('a stored expiry from an older version (1e23 ms) is read back clamped', async () => {
+    const { box, server } = await setup();
+    expect((await login(box, server)).exitCode).toBe(0);
+    box.editStoredToken('default', (t) => {
+      t.expiresAt = 1e23;
+      t.obtainedAt = -1e23;
+    });
+    for (const args of [['token', '--json'], ['status'], ['status', '--json']]) {
+      const r = await box.run(args);
+      expect(r.exitCode, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+    }
+  });
+});
