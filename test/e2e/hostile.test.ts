@@ -4,10 +4,14 @@
  * binary. Every case ends in a clean result or one clear stderr line with its exit code; never an
  * internal error (the run helper fails any run that prints one) and never raw control bytes.
  */
+import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Sandbox, type CliResult } from '../support/cli.js';
+import { BIN, failOnInternalError, Sandbox, type CliResult } from '../support/cli.js';
+
+const hasScript = existsSync('/usr/bin/script');
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 
@@ -136,5 +140,110 @@ describe('(3) huge numbers: expiries', () => {
       const r = await box.run(args);
       expect(r.exitCode, `${args.join(' ')}: ${r.stderr}`).toBe(0);
     }
+  });
+});
+
+/** Clear screen, an OSC 52 clipboard write, a carriage return, DEL and a C1 CSI. */
+const EVIL = 'eve\x1b[2J\x1b]52;c;cGF3bmVk\x07\rroot\x7f\x9b31m';
+const RAW = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
+
+async function onTerminal(box: Sandbox, args: string[]) {
+  const cmd = ['node', BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const r = await execa('script', ['-qec', cmd, '/dev/null'], { env: { ...box.env, NO_COLOR: '1', TERM: 'xterm' }, extendEnv: false, reject: false });
+  failOnInternalError(args, r);
+  // The terminal turns \n into \r\n: anything else that is a control character came through raw.
+  return { ...r, out: r.stdout.replace(/\r\n/g, '\n') };
+}
+
+describe('(2) server text is data, never terminal control', () => {
+  it('a user name with control sequences: login, status, profile list and current-user print it visibly escaped', async () => {
+    const { box, server } = await setup({ 'GET /api/v1/current-user': { id: USER_ID, name: EVIL, body: {} } });
+    const r = await login(box, server);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(RAW);
+    expect(r.stderr).toContain('as eve\\x1b[2J\\x1b]52;c;cGF3bmVk\\x07\\rroot\\x7f\\x9b31m (user)');
+    for (const args of [['status'], ['profile', 'list'], ['current-user'], ['profile', 'show', 'default']]) {
+      const o = await box.run(args);
+      expect(o.exitCode, `${args.join(' ')}: ${o.stderr}`).toBe(0);
+      expect(o.stdout, args.join(' ')).not.toMatch(RAW);
+      expect(o.stdout, args.join(' ')).toContain('eve\\x1b[2J');
+    }
+  });
+
+  it.runIf(hasScript)('on a terminal: tables, call and its error line show escapes, never the raw bytes', async () => {
+    const { box, server } = await setup({
+      'GET /api/v1/current-user': { id: USER_ID, name: EVIL, body: { note: `multi\nline ${EVIL}` } },
+      'GET /api/v1/things': (_q: IncomingMessage, res: ServerResponse) => json(res, 400, { detail: `bad thing ${EVIL}` }),
+      'GET /api/v1/text': (_q: IncomingMessage, res: ServerResponse) => {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end(`plain ${EVIL}\n`);
+      },
+    });
+    expect((await login(box, server)).exitCode).toBe(0);
+    for (const args of [['current-user'], ['status'], ['profile', 'list'], ['call', 'current-user'], ['call', 'things'], ['call', 'text']]) {
+      const t = await onTerminal(box, args);
+      expect(t.out, args.join(' ')).not.toMatch(RAW);
+      expect(t.out, args.join(' ')).toMatch(/eve(\\x1b|\\u001b)\[2J/);
+    }
+    // JSON on a terminal is escaped as JSON escapes: DEL and C1 too.
+    const c = await onTerminal(box, ['call', 'current-user']);
+    expect(c.out).toContain('"name": "eve\\u001b[2J\\u001b]52;c;cGF3bmVk\\u0007\\rroot\\u007f\\u009b31m"');
+    expect(JSON.parse(c.out).name).toBe(EVIL);
+    const e = await onTerminal(box, ['call', 'things']);
+    expect(e.exitCode).toBe(1);
+    expect(e.out).toContain('zenml-api: HTTP 400: bad thing eve\\x1b[2J');
+  });
+
+  it('piped, call prints the server bytes as they came; the error line on stderr is escaped', async () => {
+    const { box, server } = await setup({
+      'GET /api/v1/things': (_q: IncomingMessage, res: ServerResponse) => json(res, 422, { detail: `bad thing ${EVIL}` }),
+      'GET /api/v1/raw': (_q: IncomingMessage, res: ServerResponse) => json(res, 200, { name: EVIL }),
+    });
+    expect((await login(box, server)).exitCode).toBe(0);
+    const ok = await box.run(['call', 'raw']);
+    expect(ok.exitCode).toBe(0);
+    expect(JSON.parse(ok.stdout).name).toBe(EVIL);
+    expect(ok.stdout).toContain('\x7f\x9b31m'); // JSON.stringify leaves DEL and C1 raw: the bytes are the server's
+    const bad = await box.run(['call', 'things']);
+    expect(bad.exitCode).toBe(1);
+    expect(JSON.parse(bad.stdout).detail).toBe(`bad thing ${EVIL}`);
+    expect(oneCleanLine(bad)).toBe('zenml-api: HTTP 422: bad thing eve\\x1b[2J\\x1b]52;c;cGF3bmVk\\x07\\rroot\\x7f\\x9b31m');
+  });
+
+  it('error details of every kind reach stderr escaped: a failed login, an HTML title, a string detail', async () => {
+    const { box, server } = await setup({
+      'POST /api/v1/login': (_q: IncomingMessage, res: ServerResponse) => json(res, 401, { detail: ['AuthorizationException', `no ${EVIL}`] }),
+    });
+    const r = await login(box, server);
+    expect(r.exitCode).toBe(4);
+    expect(oneCleanLine(r)).toContain('no eve\\x1b[2J');
+    const html = await setup({
+      'GET /api/v1/info': (_q: IncomingMessage, res: ServerResponse) => {
+        res.writeHead(502, { 'content-type': 'text/html' });
+        res.end(`<html><title>Bad \x1b[2J\n gateway</title></html>`);
+      },
+    });
+    const h = await login(html.box, html.server);
+    expect(h.exitCode).toBe(1);
+    expect(oneCleanLine(h)).toContain('Bad \\x1b[2J');
+  });
+
+  it('the device flow: verification URL and user code from the server are escaped', async () => {
+    const { box, server } = await setup({
+      'POST /api/v1/device_authorization': {
+        device_code: 'dc',
+        user_code: `CODE\x1b]52;c;eA==\x07`,
+        verification_uri: `/devices/verify\x1b[2J`,
+        verification_uri_complete: `/devices/verify?code=\x1b[2J\r\x9b`,
+        expires_in: 300,
+        interval: 1,
+      },
+      'POST /api/v1/login': (_q: IncomingMessage, res: ServerResponse) => json(res, 400, { error: 'access_denied', error_description: `denied ${EVIL}` }),
+    });
+    const r = await box.run(['login', server.url, '--web']);
+    expect(r.exitCode, r.stderr).toBe(4);
+    expect(r.stderr).not.toMatch(RAW);
+    expect(r.stderr).toContain('confirm the code CODE\\x1b]52;c;eA==\\x07:');
+    expect(r.stderr).toContain('/devices/verify?code=\\x1b[2J\\r\\x9b');
   });
 });

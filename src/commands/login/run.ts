@@ -6,6 +6,7 @@ import { expiryIso, formatWhen } from '../../auth/tokens.js';
 import { isLoopbackUrl, normalizeServerUrl } from '../../auth/url.js';
 import { UsageError } from '../../errors.js';
 import { printJson } from '../../output/json.js';
+import { terminalSafe } from '../../output/sanitize.js';
 import { promptHidden, readSecretFromStdin } from '../../output/prompt.js';
 import { readSecretFlag } from '../secret-input.js';
 import type { CommonOptions, Ctx } from '../context.js';
@@ -94,8 +95,8 @@ export async function run(args: string[], opts: Options, ctx: Ctx): Promise<void
     method = {
       kind: 'device',
       onCode: ({ url, userCode, expiresIn }) => {
-        ctx.warn(`Open this URL in a browser and confirm the code ${userCode}:`);
-        ctx.warn(`  ${url}`);
+        ctx.warn(`Open this URL in a browser and confirm the code ${terminalSafe(userCode)}:`);
+        ctx.warn(`  ${terminalSafe(url)}`);
         ctx.warn(`Waiting for approval (the code expires in ${Math.round(expiresIn / 60)} min; Ctrl-C to cancel)…`);
       },
     };
@@ -136,7 +137,7 @@ export function printLoginResult(ctx: Ctx, opts: CommonOptions, result: LoginRes
     });
     return;
   }
-  ctx.warn(`Logged in to ${result.server} (ZenML ${result.info.version}) as ${result.user.name} (${kind}), profile "${result.profile}".`);
+  ctx.warn(`Logged in to ${result.server} (ZenML ${terminalSafe(result.info.version)}) as ${terminalSafe(result.user.name)} (${kind}), profile "${result.profile}".`);
   const renewed = methodKind === 'api-key' || methodKind === 'password' || methodKind === 'pro-external';
   ctx.warn(`The token ${expiry}${renewed && result.token.expiresAt !== null ? ' and is renewed automatically' : ''}; secrets are in ${result.storage === 'keychain' ? 'the OS keychain' : fileLocation}.`);
   if (methodKind === 'token' && result.token.expiresAt !== null) ctx.warn('A dashboard token cannot be renewed: log in again when it expires.');

@@ -9,6 +9,7 @@ import { expiryIso, formatWhen } from '../../auth/tokens.js';
 import { normalizeServerUrl } from '../../auth/url.js';
 import { UsageError } from '../../errors.js';
 import { printJson } from '../../output/json.js';
+import { terminalSafe } from '../../output/sanitize.js';
 import { readSecretFlag } from '../secret-input.js';
 import { printRecord, printTable } from '../../output/table.js';
 import type { CommonOptions, Ctx } from '../context.js';
@@ -55,7 +56,7 @@ export async function login(_args: string[], opts: LoginOptions, ctx: Ctx): Prom
     printJson(ctx.io, { profile, pro_api_url: proApiUrl, user: r.user, token_expires_at: expiryIso(r.token.expiresAt), storage: r.storage });
     return;
   }
-  ctx.warn(`Logged in to ZenML Pro (${proApiUrl}) as ${who}${r.user.is_service_account ? ' (service account)' : ''}, profile "${profile}".`);
+  ctx.warn(`Logged in to ZenML Pro (${proApiUrl}) as ${terminalSafe(String(who))}${r.user.is_service_account ? ' (service account)' : ''}, profile "${profile}".`);
   ctx.warn(`The Pro token ${expiry}${method.kind === 'pro-api-key' ? ' and is renewed from the key automatically' : ''}.`);
 }
 
