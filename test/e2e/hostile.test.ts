@@ -247,3 +247,49 @@ describe('(2) server text is data, never terminal control', () => {
     expect(r.stderr).toContain('/devices/verify?code=\\x1b[2J\\r\\x9b');
   });
 });
+
+describe('(3) numbers and shapes of the login answers', () => {
+  const device = (over: object) => ({
+    'POST /api/v1/device_authorization': { device_code: 'dc', user_code: 'ABCD', verification_uri: '/devices/verify', expires_in: 300, interval: 1, ...over },
+  });
+  const denied = { 'POST /api/v1/login': (_q: IncomingMessage, res: ServerResponse) => json(res, 400, { error: 'access_denied' }) };
+
+  it('a device code valid for 1e308 s polled every -5 s: clamped to a day and to one second', async () => {
+    const { box, server } = await setup({ ...device({ expires_in: 1e308, interval: -5 }), ...denied });
+    const r = await box.run(['login', server.url, '--web']);
+    expect(r.exitCode, r.stderr).toBe(4);
+    expect(r.stderr).toContain('the code expires in 1440 min');
+    expect(r.stderr).toMatch(/^zenml-api: the login was denied/m);
+  });
+
+  it.each([
+    ['an interval that is a string', { interval: '5' }],
+    ['no verification_uri', { verification_uri: null }],
+    ['a verification_uri that is a number', { verification_uri: 42 }],
+    ['expires_in that is not a number', { expires_in: 'soon' }],
+  ])('a device authorization with %s: one line, exit 1', async (_n, over) => {
+    const { box, server } = await setup({ ...device(over), ...denied });
+    const r = await box.run(['login', server.url, '--web']);
+    expect(r.exitCode, r.stderr).toBe(1);
+    expect(oneCleanLine(r)).toMatch(/answered the device authorization with JSON that is not what a ZenML server sends/);
+  });
+
+  it('a device poll that answers 200 without a token: one line, exit 1', async () => {
+    const { box, server } = await setup({ ...device({}), 'POST /api/v1/login': { token_type: 'bearer' } });
+    const r = await box.run(['login', server.url, '--web']);
+    expect(r.exitCode, r.stderr).toBe(1);
+    expect(r.stderr.trimEnd().split('\n').pop()).toMatch(/answered the login with JSON that is not what a ZenML server sends/);
+  });
+
+  it.each([
+    ['no name', { id: USER_ID }],
+    ['a name that is a number', { id: USER_ID, name: 7 }],
+    ['a name that is an object', { id: USER_ID, name: { first: 'x' } }],
+  ])('a current user with %s: login stores nothing, one line, exit 1', async (_n, user) => {
+    const { box, server } = await setup({ 'GET /api/v1/current-user': user });
+    const r = await login(box, server);
+    expect(r.exitCode, r.stderr).toBe(1);
+    expect(oneCleanLine(r)).toMatch(/current-user with JSON that is not what a ZenML server sends/);
+    expect(box.files().map((f) => f.path.split('/').pop())).not.toContain('config.json');
+  });
+});
