@@ -293,3 +293,55 @@ describe('(3) numbers and shapes of the login answers', () => {
     expect(box.files().map((f) => f.path.split('/').pop())).not.toContain('config.json');
   });
 });
+
+describe('(4) pagination: numbers checked, pages must be the ones asked for and carry items', () => {
+  /** A list endpoint whose page n is what `answer(n)` gives: an object, or raw JSON text. */
+  const list = (answer: (n: number) => unknown) => (req: IncomingMessage, res: ServerResponse) => {
+    const n = Number(new URL(req.url!, 'http://x').searchParams.get('page') ?? '1');
+    json(res, 200, answer(n) as object);
+  };
+  const item = (n: number) => ({ id: `id-${n}`, name: `item-${n}` });
+
+  it.each([
+    ['total_pages 1e309 (Infinity)', () => '{"index":1,"max_size":2,"total_pages":1e309,"total":5,"items":[{"id":"a"}]}', /page 1 of the list cannot be right: its total_pages is Infinity/],
+    ['total_pages -1', () => ({ index: 1, max_size: 2, total_pages: -1, total: 5, items: [item(1)] }), /its total_pages is -1/],
+    ['total_pages 2.5', () => ({ index: 1, max_size: 2, total_pages: 2.5, total: 5, items: [item(1)] }), /its total_pages is 2\.5/],
+    ['a billion pages', () => ({ index: 1, max_size: 1, total_pages: 1e9, total: 1e9, items: [item(1)] }), /the list has 1000000000 pages, more than the 100000 zenml-api follows/],
+    ['every page saying it is page 1', () => ({ index: 1, max_size: 1, total_pages: 50, total: 50, items: [item(1)] }), /page 2 of the list cannot be right: the server answered page 1 when asked for page 2/],
+    ['an empty page 2 of 3', (n: number) => ({ index: n, max_size: 1, total_pages: 3, total: 3, items: n === 2 ? [] : [item(n)] }), /page 2 of the list cannot be right: it carries no items, yet the list has 3 pages/],
+    ['more items than max_size', (n: number) => ({ index: n, max_size: 1, total_pages: 2, total: 2, items: n === 2 ? [item(2), item(3)] : [item(1)] }), /page 2 .*: it carries 2 items, more than its max_size of 1/],
+    ['max_size 0', () => ({ index: 1, max_size: 0, total_pages: 1, total: 0, items: [] }), /its max_size is 0/],
+    ['index NaN-like (a huge exponent)', () => '{"index":1e400,"max_size":1,"total_pages":2,"total":2,"items":[{"id":"a"}]}', /its index is Infinity/],
+  ])('call --paginate, %s: stops with one line, exit 1', async (_n, answer, message) => {
+    const { box, server } = await setup({ 'GET /api/v1/pipelines': list(answer) });
+    expect((await login(box, server)).exitCode).toBe(0);
+    const r = await box.run(['call', 'pipelines', '--paginate'], { timeout: 20_000 });
+    expect(r.exitCode, r.stderr).toBe(1);
+    expect(oneCleanLine(r)).toMatch(message);
+    expect(server.hits.filter((h) => h.startsWith('GET /api/v1/pipelines')).length).toBeLessThanOrEqual(8);
+  });
+
+  it('a first page other than the one asked for with -q page=3', async () => {
+    const { box, server } = await setup({ 'GET /api/v1/pipelines': list(() => ({ index: 1, max_size: 1, total_pages: 5, total: 5, items: [item(1)] })) });
+    expect((await login(box, server)).exitCode).toBe(0);
+    const r = await box.run(['call', 'pipelines', '--paginate', '-q', 'page=3']);
+    expect(r.exitCode, r.stderr).toBe(1);
+    expect(oneCleanLine(r)).toMatch(/page 3 of the list cannot be right: the server answered page 1 when asked for page 3/);
+  });
+
+  it('a well-formed list still pages through to the end', async () => {
+    const { box, server } = await setup({ 'GET /api/v1/pipelines': list((n) => ({ index: n, max_size: 2, total_pages: 3, total: 5, items: n < 3 ? [item(2 * n - 1), item(2 * n)] : [item(5)] })) });
+    expect((await login(box, server)).exitCode).toBe(0);
+    const r = await box.run(['call', 'pipelines', '--paginate']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as Array<{ id: string }>).map((i) => i.id)).toEqual(['id-1', 'id-2', 'id-3', 'id-4', 'id-5']);
+  });
+
+  it('service-account list follows the same rules', async () => {
+    const { box, server } = await setup({ 'GET /api/v1/service_accounts': list(() => '{"index":1,"max_size":100,"total_pages":1e309,"total":1,"items":[]}') });
+    expect((await login(box, server)).exitCode).toBe(0);
+    const r = await box.run(['service-account', 'list'], { timeout: 20_000 });
+    expect(r.exitCode, r.stderr).toBe(1);
+    expect(oneCleanLine(r)).toMatch(/its total_pages is Infinity/);
+  });
+});

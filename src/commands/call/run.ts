@@ -203,8 +203,10 @@ async function runPaginate(
   let count = 0;
   const progress = ctx.io.stderrIsTTY && !opts.silent;
   if (!opts.jsonl && !opts.silent) await write(ctx, '[');
+  const askedPage = query.find(([k]) => k === 'page')?.[1];
   await paginate({
     first: value,
+    firstAsked: askedPage === undefined ? 1 : Number(askedPage),
     concurrency,
     // Opened only when printed: pages that arrive early wait as bytes (see paginate.ts).
     fetchPage: (n) => client.request({ path, query: [...baseQuery, ['page', String(n)]], headers }),
