@@ -4,7 +4,8 @@
  * binary. Every case ends in a clean result or one clear stderr line with its exit code; never an
  * internal error (the run helper fails any run that prints one) and never raw control bytes.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { execa } from 'execa';
@@ -343,5 +344,23 @@ describe('(4) pagination: numbers checked, pages must be the ones asked for and 
     const r = await box.run(['service-account', 'list'], { timeout: 20_000 });
     expect(r.exitCode, r.stderr).toBe(1);
     expect(oneCleanLine(r)).toMatch(/its total_pages is Infinity/);
+  });
+});
+
+describe('(7) temp files left by a killed process', () => {
+  it('a credentials temp file from a kill -9 during login is removed by the next write of the folder', async () => {
+    const { box, server } = await setup();
+    expect((await login(box, server)).exitCode).toBe(0);
+    const left = join(box.configDir, 'credentials.json.999999.mk0abc12def.tmp');
+    writeFileSync(left, '{"version":1,"secrets":{"default/api-key":"ZENKEY_leftover"}}', { mode: 0o600 });
+    const old = new Date(Date.now() - 10 * 60_000);
+    utimesSync(left, old, old);
+    const fresh = join(box.configDir, 'config.json.999998.mk0abc12deg.tmp');
+    writeFileSync(fresh, '{}');
+    expect((await box.run(['status'])).exitCode).toBe(0); // reads only: nothing removed yet
+    expect(existsSync(left)).toBe(true);
+    expect((await login(box, server)).exitCode).toBe(0);
+    expect(existsSync(left)).toBe(false);
+    expect(existsSync(fresh)).toBe(true); // young: it may belong to a process still writing
   });
 });
