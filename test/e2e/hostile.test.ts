@@ -364,3 +364,20 @@ describe('(7) temp files left by a killed process', () => {
     expect(existsSync(fresh)).toBe(true); // young: it may belong to a process still writing
   });
 });
+
+describe('(5) locks that name no owner', () => {
+  it.each([['store.lock'], ['profile-default.lock']])('an empty %s (a full disk, a kill between open and write) does not block login or logout', async (name) => {
+    const { box, server } = await setup();
+    expect((await login(box, server)).exitCode).toBe(0);
+    const lock = join(box.configDir, name);
+    writeFileSync(lock, ''); // young: stale once it is 2 s old, well inside the 15 s and 60 s waits
+    const r = await login(box, server);
+    expect(r.exitCode, r.stderr).toBe(0);
+    writeFileSync(lock, 'garbage\x00');
+    const old = new Date(Date.now() - 60_000 + 5_000);
+    utimesSync(lock, old, old);
+    const out = await box.run(['logout']);
+    expect(out.exitCode, out.stderr).toBe(0);
+    expect(existsSync(lock)).toBe(false);
+  });
+});
