@@ -112,8 +112,11 @@ export function readJsonObject(path: string): Record<string, unknown> | undefine
   return value as Record<string, unknown>;
 }
 
+/** A config or credentials file that is not what this tool writes: the whole file is in doubt. */
+export class CorruptedFileError extends StoreError {}
+
 export function corrupted(path: string, why: string): StoreError {
-  return new StoreError(`${path} is corrupted (${why}); it was left untouched`, {
+  return new CorruptedFileError(`${path} is corrupted (${why}); it was left untouched`, {
     hint: `Fix or move the file away, then run the command again.`,
   });
 }

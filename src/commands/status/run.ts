@@ -1,4 +1,5 @@
 import { envServerCredentials } from '../../auth/env.js';
+import { CorruptedFileError } from '../../auth/fsutil.js';
 import type { StoredProfile } from '../../auth/profiles.js';
 import { ENV_PROFILE_NAME, resolveProfile, type ActiveProfile } from '../../auth/resolve.js';
 import { ServerSession } from '../../auth/session.js';
@@ -55,6 +56,8 @@ export async function run(_args: string[], opts: Options, ctx: Ctx): Promise<voi
       try {
         stored = await session.storedToken();
       } catch (e) {
+        // A damaged credentials file is not one profile's problem: say it once, as every command does.
+        if (e instanceof CorruptedFileError) throw e;
         unreadable = true;
         problem = isCliError(e) ? e.message : String(e);
       }
