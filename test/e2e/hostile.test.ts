@@ -381,3 +381,59 @@ describe('(5) locks that name no owner', () => {
     expect(existsSync(lock)).toBe(false);
   });
 });
+
+describe('(8) redirects are reported, never followed', () => {
+  const redirect = (status: number, location?: string) => (_q: IncomingMessage, res: ServerResponse) => {
+    res.writeHead(status, location === undefined ? {} : { location });
+    res.end();
+  };
+
+  it.each([
+    [302, 'https://elsewhere.example/api/v1/info', 'https://elsewhere.example/api/v1/info'],
+    [301, '/new/api/v1/info', '/new/api/v1/info'],
+    [307, 'http://127.0.0.1:1/api/v1/info', 'http://127.0.0.1:1/api/v1/info'],
+    [308, 'http://[not a url', 'http://[not a url'],
+  ])('call answered %d: stderr names where it pointed, exit 1, nothing on stdout', async (status, location, shown) => {
+    const { box, server } = await setup({ 'GET /api/v1/things': redirect(status, location) });
+    expect((await login(box, server)).exitCode).toBe(0);
+    const c = await box.run(['call', 'things']);
+    expect(c.exitCode, c.stderr).toBe(1);
+    expect(c.stdout).toBe('');
+    expect(oneCleanLine(c)).toContain(`zenml-api: the server redirected to ${shown.startsWith('/') ? server.url + shown : shown}; not followed`);
+    expect(server.hits.filter((h) => h.includes('things'))).toHaveLength(1);
+  });
+
+  it('every command reports it: login, current-user, a POST through call, a page of --paginate; 304 without a location', async () => {
+    let n = 0;
+    const { box, server } = await setup({
+      'GET /api/v1/current-user': (_q: IncomingMessage, res: ServerResponse) =>
+        n++ === 0 ? json(res, 200, { id: USER_ID, name: 'mallory' }) : redirect(302, '/login')(_q, res),
+      'POST /api/v1/things': redirect(307, '/other'),
+      'GET /api/v1/cached': redirect(304),
+      'GET /api/v1/pipelines': (req: IncomingMessage, res: ServerResponse) => {
+        const page = Number(new URL(req.url!, 'http://x').searchParams.get('page') ?? '1');
+        if (page === 2) return redirect(302, '/page-two')(req, res);
+        json(res, 200, { index: page, max_size: 1, total_pages: 3, total: 3, items: [{ id: page }] });
+      },
+    });
+    expect((await login(box, server)).exitCode).toBe(0);
+    const cu = await box.run(['current-user']);
+    expect(cu.exitCode).toBe(1);
+    expect(oneCleanLine(cu)).toMatch(/^zenml-api: the server redirected to http:\/\/127\.0\.0\.1:\d+\/login; not followed\. If the server has moved/);
+    const post = await box.run(['call', '-X', 'POST', 'things', '-f', 'a=1']);
+    expect(post.exitCode).toBe(1);
+    expect(oneCleanLine(post)).toMatch(/redirected to .*\/other; not followed/);
+    expect(server.hits.filter((h) => h.startsWith('POST /api/v1/things'))).toHaveLength(1);
+    const cached = await box.run(['call', 'cached']);
+    expect(cached.exitCode).toBe(1);
+    expect(oneCleanLine(cached)).toBe('zenml-api: the server answered HTTP 304 (a redirect without a location); not followed');
+    const pages = await box.run(['call', 'pipelines', '--paginate', '--jsonl']);
+    expect(pages.exitCode).toBe(1);
+    expect(oneCleanLine(pages)).toMatch(/^zenml-api: page 2 of 3 failed: the server redirected to .*\/page-two; not followed/);
+    const info = await setup({ 'GET /api/v1/info': redirect(301, 'https://zenml.example.com/api/v1/info') });
+    const l = await login(info.box, info.server);
+    expect(l.exitCode).toBe(1);
+    expect(oneCleanLine(l)).toMatch(/the server redirected to https:\/\/zenml\.example\.com\/api\/v1\/info; not followed/);
+    expect(info.box.files()).toEqual([]);
+  });
+});
