@@ -11,7 +11,7 @@ let warnedInsecure = false;
 
 export function makeClient(
   baseUrl: string,
-  settings: Pick<StoredProfile, 'caCert' | 'verifySsl' | 'serverVersion'>,
+  settings: Pick<StoredProfile, 'caCert' | 'verifySsl' | 'serverVersion'> & { dedupesRetries?: false },
   net: NetOptions,
   tokenProvider?: TokenProvider,
   warn?: (line: string) => void,
@@ -31,9 +31,19 @@ export function makeClient(
     ...(net.signal ? { signal: net.signal } : {}),
     ...(net.secrets ? { secrets: () => net.secrets! } : {}),
     // 0.58-era servers do not dedupe retried writes by Idempotency-Key.
-    ...(settings.serverVersion && isOldServer(settings.serverVersion) ? { dedupesRetries: false } : {}),
+    ...(settings.dedupesRetries === false || (settings.serverVersion && isOldServer(settings.serverVersion)) ? { dedupesRetries: false } : {}),
     ...retryFromEnv(),
   });
+}
+
+/**
+ * A client of the ZenML Pro management API. Nothing documents that the Pro API dedupes a retried
+ * write by its Idempotency-Key, so a POST/PUT/PATCH/DELETE is retried only when it cannot have
+ * been processed (connection refused, 429, 503), never after a 502 or 504 that may have come
+ * after the work was done.
+ */
+export function makeProClient(baseUrl: string, net: NetOptions, tokenProvider?: TokenProvider, warn?: (line: string) => void): HttpClient {
+  return makeClient(baseUrl, { dedupesRetries: false }, net, tokenProvider, warn);
 }
 
 /** ZENML_API_RETRY_BASE_MS shortens backoff (tests); documented in the README. */

@@ -437,3 +437,44 @@ describe('(8) redirects are reported, never followed', () => {
     expect(info.box.files()).toEqual([]);
   });
 });
+
+describe('(9) Pro API writes are not retried once they may have been processed', () => {
+  const proUser = { id: 'a1b2c3d4-0000-4000-8000-000000000001', name: 'Automation Bot', username: 'autobot', email: null, is_service_account: true };
+  const proLogin = (box: Sandbox, server: Hostile) => box.run(['pro', 'login', '--api-key', '-', '--pro-api-url', server.url], { input: 'ZENPROKEY_hostile' });
+  const status = (code: number) => (_q: IncomingMessage, res: ServerResponse) => json(res, code, { detail: `status ${code}` });
+
+  it.each([[502], [504]])('pro login: POST /auth/login answered %d is sent once', async (code) => {
+    const { box, server } = await setup({ 'POST /auth/login': status(code) });
+    const r = await proLogin(box, server);
+    expect(r.exitCode, r.stderr).toBe(1);
+    expect(server.hits.filter((h) => h.startsWith('POST /auth/login'))).toHaveLength(1);
+  });
+
+  it('pro login: a 503 (not processed) is still retried', async () => {
+    let n = 0;
+    const { box, server } = await setup({
+      'POST /auth/login': (q: IncomingMessage, res: ServerResponse) =>
+        n++ === 0 ? status(503)(q, res) : json(res, 200, { access_token: 'pro-opaque', token_type: 'bearer', expires_in: 3600 }),
+      'GET /users/me': proUser,
+    });
+    const r = await proLogin(box, server);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(server.hits.filter((h) => h.startsWith('POST /auth/login'))).toHaveLength(2);
+  });
+
+  it('call --pro: a POST answered 504 is sent once; a GET answered 502 is retried', async () => {
+    const { box, server } = await setup({
+      'POST /auth/login': { access_token: 'pro-opaque', token_type: 'bearer', expires_in: 3600 },
+      'GET /users/me': proUser,
+      'POST /workspaces': status(504),
+      'GET /workspaces': status(502),
+    });
+    expect((await proLogin(box, server)).exitCode).toBe(0);
+    const post = await box.run(['call', '--pro', '-X', 'POST', '/workspaces', '-f', 'name=w']);
+    expect(post.exitCode, post.stderr).toBe(1);
+    expect(server.hits.filter((h) => h.startsWith('POST /workspaces'))).toHaveLength(1);
+    const get = await box.run(['call', '--pro', '/workspaces']);
+    expect(get.exitCode).toBe(1);
+    expect(server.hits.filter((h) => h.startsWith('GET /workspaces')).length).toBeGreaterThan(1);
+  });
+});

@@ -1,5 +1,5 @@
 import { ProApi, workspaceServerUrl } from '../../api/pro.js';
-import { makeClient } from '../../auth/connect.js';
+import { makeProClient } from '../../auth/connect.js';
 import { envProCredentials } from '../../auth/env.js';
 import { performProLogin } from '../../auth/pro-login.js';
 import { openProSession } from '../../auth/pro-session.js';
@@ -81,7 +81,7 @@ function session(ctx: Ctx, opts: CommonOptions) {
 
 async function withApi<T>(ctx: Ctx, opts: CommonOptions, fn: (api: ProApi) => Promise<T>): Promise<T> {
   const s = session(ctx, opts);
-  const client = makeClient(s.baseUrl, {}, ctx.net(opts), s.provider(), ctx.warn);
+  const client = makeProClient(s.baseUrl, ctx.net(opts), s.provider(), ctx.warn);
   try {
     return await fn(new ProApi(client));
   } finally {
