@@ -4,7 +4,7 @@
  * (and the profile and field where there is one), exit 1 or 2, and the files are left as they
  * were. Also: writes of credentials.json replace the file by rename, so a reader never sees half.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -254,4 +254,48 @@ describe(`damaged config.json and credentials.json (seed ${SEED}, ZENML_API_FUZZ
       writeFileSync(join(box.configDir, 'credentials.json'), credentialsText);
     }
   });
+});
+
+describe('credentials.json is replaced by rename, never written in place', () => {
+  it('20 logins: each gives the file a new inode, and a reader polling throughout never sees a partial file', async () => {
+    const fresh = new Sandbox();
+    try {
+      const path = join(fresh.configDir, 'credentials.json');
+      expect((await fresh.run(['login', url, '--api-key', '-'], { input: 'ZENKEY_fuzz' })).exitCode).toBe(0);
+      let reading = true;
+      const seen = { reads: 0, partial: [] as string[] };
+      const reader = (async () => {
+        while (reading) {
+          try {
+            const text = readFileSync(path, 'utf8');
+            seen.reads += 1;
+            try {
+              const data = JSON.parse(text);
+              if (typeof data.secrets?.['default/api-key'] !== 'string') seen.partial.push(text.slice(0, 80));
+            } catch {
+              seen.partial.push(text.slice(0, 80));
+            }
+          } catch {
+            /* between unlink and rename there is no gap with rename; ENOENT would be a bug too */
+            seen.partial.push('(missing)');
+          }
+          await new Promise((r) => setTimeout(r, 1));
+        }
+      })();
+      const sameInode: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        const before = statSync(path).ino;
+        const r = await fresh.run(['login', url, '--api-key', '-'], { input: `ZENKEY_fuzz${i}` });
+        expect(r.exitCode, r.stderr).toBe(0);
+        if (statSync(path).ino === before) sameInode.push(i);
+      }
+      reading = false;
+      await reader;
+      expect(sameInode).toEqual([]);
+      expect(seen.partial).toEqual([]);
+      expect(seen.reads).toBeGreaterThan(20);
+    } finally {
+      fresh.cleanup();
+    }
+  }, 180_000);
 });
