@@ -152,8 +152,9 @@ async function onTerminal(box: Sandbox, args: string[]) {
   const cmd = ['node', BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   const r = await execa('script', ['-qec', cmd, '/dev/null'], { env: { ...box.env, NO_COLOR: '1', TERM: 'xterm' }, extendEnv: false, reject: false });
   failOnInternalError(args, r);
-  // The terminal turns \n into \r\n: anything else that is a control character came through raw.
-  return { ...r, out: r.stdout.replace(/\r\n/g, '\n') };
+  // The terminal turns \n into \r\n, and --paginate's progress line is redrawn with \r: anything
+  // else that is a control character came through raw.
+  return { ...r, out: r.stdout.replace(/\r\n/g, '\n').replace(/\r(?=\d+\/\d+ pages, \d+ items)/g, '') };
 }
 
 describe('(2) server text is data, never terminal control', () => {
@@ -476,5 +477,77 @@ describe('(9) Pro API writes are not retried once they may have been processed',
     const get = await box.run(['call', '--pro', '/workspaces']);
     expect(get.exitCode).toBe(1);
     expect(server.hits.filter((h) => h.startsWith('GET /workspaces')).length).toBeGreaterThan(1);
+  });
+});
+
+describe('more of each kind', () => {
+  const evilItem = { id: '7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f', name: `sa ${EVIL}`, body: { active: true, description: EVIL, created: '2026-01-01T00:00:00', updated: '2026-01-01T00:00:00' }, metadata: {} };
+  const onePage = (items: unknown[]) => ({ index: 1, max_size: 50, total_pages: 1, total: items.length, items });
+  const openapi = {
+    openapi: '3.1.0',
+    info: { title: 'ZenML', version: '0.58.0' },
+    paths: { '/api/v1/evil': { get: { summary: `list ${EVIL}`, description: `line one\nline two ${EVIL}`, tags: [`tag${EVIL}`], parameters: [{ name: `p${EVIL}`, in: 'query', schema: { type: 'string' }, description: EVIL }] } } },
+  };
+
+  it.runIf(hasScript)('on a terminal: call --paginate, service-account list and endpoints show escapes only', async () => {
+    const { box, server } = await setup({
+      'GET /api/v1/pipelines': onePage([evilItem]),
+      'GET /api/v1/service_accounts': onePage([evilItem]),
+      'GET /openapi.json': openapi,
+    });
+    expect((await login(box, server)).exitCode).toBe(0);
+    for (const args of [['call', 'pipelines', '--paginate'], ['service-account', 'list'], ['endpoints'], ['endpoints', 'describe', 'GET', '/api/v1/evil']]) {
+      const t = await onTerminal(box, args);
+      expect(t.exitCode, `${args.join(' ')}: ${t.out}`).toBe(0);
+      expect(t.out, args.join(' ')).not.toMatch(RAW);
+      expect(t.out, args.join(' ')).toMatch(/(\\x1b|\\u001b)\[2J/);
+    }
+  });
+
+  it('a Retry-After of 10^20 seconds on a 503 storm does not make the tool wait', async () => {
+    const { box, server } = await setup({
+      'GET /api/v1/slow': (_q: IncomingMessage, res: ServerResponse) => json(res, 503, { detail: 'busy' }, { 'retry-after': '99999999999999999999' }),
+    });
+    expect((await login(box, server)).exitCode).toBe(0);
+    const r = await box.run(['call', 'slow'], { timeout: 20_000 });
+    expect(r.exitCode, r.stderr).toBe(1);
+    expect(oneCleanLine(r)).toBe('zenml-api: HTTP 503: busy');
+  });
+
+  it('token --expires-in: a minted JWT with exp 1e20 prints a clamped expiry', async () => {
+    const { box, server } = await setup({ 'GET /api/v1/api_token': JSON.stringify(jwt({ sub: USER_ID, exp: 1e20 })) });
+    expect((await login(box, server)).exitCode).toBe(0);
+    const r = await box.run(['token', '--expires-in', '60', '--json']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).expires_at).toBe('9999-12-31T23:59:59.000Z');
+  });
+
+  it('Pro: expires_in 1e308 and a user name with control sequences', async () => {
+    const { box, server } = await setup({
+      'POST /auth/login': { access_token: 'pro-opaque', token_type: 'bearer', expires_in: 1e308 },
+      'GET /users/me': { id: 'a1b2c3d4-0000-4000-8000-000000000002', name: EVIL, username: EVIL, email: EVIL, is_service_account: false },
+    });
+    const r = await box.run(['pro', 'login', '--api-key', '-', '--pro-api-url', server.url], { input: 'ZENPROKEY_hostile' });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(RAW);
+    expect(r.stderr).toContain('expires 9999-12-31T23:59:59Z');
+    const t = await box.run(['pro', 'token', '--json']);
+    expect(JSON.parse(t.stdout).expires_at).toBe('9999-12-31T23:59:59.000Z');
+    const me = await box.run(['pro', 'users', 'me']);
+    expect(me.exitCode, me.stderr).toBe(0);
+    expect(me.stdout).not.toMatch(RAW);
+    expect(me.stdout).toContain('eve\\x1b[2J');
+  });
+
+  it('status --check with a server that now answers a hostile name: escaped in the table', async () => {
+    let n = 0;
+    const { box, server } = await setup({
+      'GET /api/v1/current-user': (_q: IncomingMessage, res: ServerResponse) => json(res, 200, { id: USER_ID, name: n++ === 0 ? 'fine' : EVIL }),
+    });
+    expect((await login(box, server)).exitCode).toBe(0);
+    const r = await box.run(['status', '--check']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).not.toMatch(RAW);
+    expect(r.stdout).toContain('eve\\x1b[2J');
   });
 });
