@@ -539,6 +539,22 @@ describe('more of each kind', () => {
     expect(me.stdout).toContain('eve\\x1b[2J');
   });
 
+  it.each([
+    [['pro', 'organizations', 'list'], 'GET /organizations', [null], /answered \/organizations with JSON of an unexpected shape/],
+    [['pro', 'workspaces', 'list'], 'GET /workspaces', [{ id: 'w', name: 5 }], /answered \/workspaces with JSON of an unexpected shape/],
+    [['login', '--pro-workspace', 'ws'], 'GET /workspaces', [{ id: 'w', name: 'ws', status: 'available', zenml_service: { status: { server_url: 42 } } }], /workspace "ws" is not running/],
+  ])('Pro lists of the wrong shape: %j gives one line', async (args, route, answer, message) => {
+    const { box, server } = await setup({
+      'POST /auth/login': { access_token: 'pro-opaque', token_type: 'bearer', expires_in: 3600 },
+      'GET /users/me': { id: 'a1b2c3d4-0000-4000-8000-000000000003', name: 'x' },
+      [route]: answer,
+    });
+    expect((await box.run(['pro', 'login', '--api-key', '-', '--pro-api-url', server.url], { input: 'ZENPROKEY_hostile' })).exitCode).toBe(0);
+    const r = await box.run(args as string[]);
+    expect([1, 4]).toContain(r.exitCode);
+    expect(oneCleanLine(r)).toMatch(message as RegExp);
+  });
+
   it('status --check with a server that now answers a hostile name: escaped in the table', async () => {
     let n = 0;
     const { box, server } = await setup({
