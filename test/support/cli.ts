@@ -62,7 +62,15 @@ export class Sandbox {
 
   /** Starts the binary and returns the running subprocess (for interactive flows). */
   spawn(args: string[], opts: RunOptions = {}) {
-    return execa('node', [BIN, ...args], { ...this.execOptions(opts), stdin: 'ignore' });
+    const proc = execa('node', [BIN, ...args], { ...this.execOptions(opts), stdin: 'ignore' });
+    // Awaiting the process checks its stderr as run() does.
+    const then = proc.then.bind(proc);
+    proc.then = ((onResult, onError) =>
+      then((r) => {
+        failOnInternalError(args, r);
+        return r;
+      }).then(onResult, onError)) as typeof proc.then;
+    return proc;
   }
 
   /** Edits a profile's stored access token in the file store (to expire it, or forge it). */
