@@ -68,6 +68,7 @@ export async function main(argv: string[], io: Io = processIo(), env = process.e
   };
   process.on('SIGINT', onSigint);
   const ctx = makeCtx(io, env, controller.signal);
+  io = ctx.io; // every stderr line from here on is redacted
   const verbose = argv.includes('--verbose') || env.ZENML_API_DEBUG === '1';
   try {
     return await dispatch(argv.slice(2), argv, ctx);

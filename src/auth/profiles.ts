@@ -7,8 +7,10 @@ import { corrupted, ensurePrivateDir, readJsonObject, writeFileAtomic } from './
 import { withLock } from './lock.js';
 import { CONFIG_FILE, STORE_LOCK } from './paths.js';
 
-export type CredentialKind = 'api-key' | 'password' | 'token' | 'device' | 'pro-external';
-export type ProCredentialKind = 'pro-token' | 'pro-api-key';
+import type { ProKind, ServerKind } from './kinds.js';
+
+export type CredentialKind = ServerKind;
+export type ProCredentialKind = ProKind;
 export type StorageKind = 'keychain' | 'file';
 
 export interface StoredProfile {
@@ -20,6 +22,8 @@ export interface StoredProfile {
   caCert?: string;
   /** false = do not verify TLS certificates. */
   verifySsl?: boolean;
+  /** URLs (server or Pro API) this profile was logged in to over plain http with the opt-in. */
+  insecureHttp?: string[];
   /** How the server credentials were obtained. */
   auth?: CredentialKind;
   /** For the password grant. */

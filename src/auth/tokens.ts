@@ -65,6 +65,14 @@ export function parseStoredToken(raw: string | null): StoredToken | null {
   }
 }
 
+/** The latest instant a Date can hold; a server's expiry beyond it is clamped here. */
+const MAX_DATE_MS = 8.64e15;
+
+/** An ISO-8601 time for an epoch-ms value, never throwing on absurd values. */
+export function isoTime(epochMs: number): string {
+  return new Date(Math.max(-MAX_DATE_MS, Math.min(MAX_DATE_MS, Number.isFinite(epochMs) ? epochMs : MAX_DATE_MS))).toISOString();
+}
+
 export function formatWhen(epochMs: number, now: number): string {
   const iso = new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const d = Math.round((epochMs - now) / 1000);
