@@ -134,3 +134,9 @@ export function renews(kind: KindName | undefined, settings: { proAuth?: ProKind
   if (r === 'pro-external-login') return settings.proAuth !== undefined;
   return true;
 }
+
+/** How a profile's credentials read in a table: "API key", "ZenML Pro token", both joined, or "logged out". */
+export function credentialsLabel(kind: KindName | undefined, proKind: ProKind | undefined): string {
+  const parts = [kind, proKind].filter((k): k is KindName => k !== undefined).map((k) => KINDS[k].label);
+  return parts.length ? parts.join(' + ') : 'logged out';
+}

@@ -35,9 +35,10 @@ export async function promptHidden(io: Io, label: string): Promise<string> {
   if (!io.stdinIsTTY || !io.stdin.setRawMode) {
     throw new UsageError(`no terminal to ask for the ${label} on`, { hint: `Pass it on stdin instead (see --help).` });
   }
-  io.stderr.write(`${label[0]!.toUpperCase()}${label.slice(1)}: `);
   const stdin = io.stdin;
+  // Echo off before the prompt shows: what is typed or pasted the moment it appears stays hidden.
   stdin.setRawMode!(true);
+  io.stderr.write(`${label[0]!.toUpperCase()}${label.slice(1)}: `);
   stdin.resume();
   return new Promise<string>((resolve, reject) => {
     let value = '';

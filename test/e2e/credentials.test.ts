@@ -203,6 +203,11 @@ describe('Pro credentials in status, profiles and workspace logins', () => {
     expect(table.exitCode).toBe(0);
     expect(table.stdout).toContain('ZenML Pro API key');
     expect(table.stdout).not.toContain('logged out');
+    const list = await box.run(['profile', 'list', '--json']);
+    expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ name: 'pro', pro_auth: 'pro-api-key', pro_api_url: proA.url, pro_renewable: true })]);
+    const listTable = await box.run(['profile', 'list']);
+    expect(listTable.stdout).toContain('ZenML Pro API key');
+    expect(listTable.stdout).not.toContain('logged out');
   });
 
   it('login --pro-workspace takes the Pro credentials from --profile when that profile holds them', async () => {

@@ -1,6 +1,6 @@
 import { envServerCredentials } from '../../auth/env.js';
 import type { StoredProfile } from '../../auth/profiles.js';
-import { kindRow, type KindName, type ProKind } from '../../auth/kinds.js';
+import { credentialsLabel, type ProKind, type ServerKind } from '../../auth/kinds.js';
 import { ProSession } from '../../auth/pro-session.js';
 import { DEFAULT_PRO_API_URL } from '../../auth/profiles.js';
 import { ENV_PROFILE_NAME, noCurrentProfile, resolveProfile, type ActiveProfile } from '../../auth/resolve.js';
@@ -30,7 +30,7 @@ interface Row {
   name: string;
   current: boolean;
   server: string | null;
-  auth: string | null;
+  auth: ServerKind | null;
   user: string | null;
   token_expires_at: string | null;
   /** `expiring`: still valid but inside the renewal leeway, so it is renewed (or refused) at next use. */
@@ -149,7 +149,7 @@ export async function run(_args: string[], opts: Options, ctx: Ctx): Promise<voi
         r.current ? '*' : '',
         r.name,
         r.server ?? '',
-        authLabel(r),
+        credentialsLabel(r.auth ?? undefined, r.pro?.auth),
         r.user ?? '',
         tokenLabel(r.token, r.token_expires_at, now, r.auth !== null),
         r.storage ?? '',
@@ -162,12 +162,6 @@ export async function run(_args: string[], opts: Options, ctx: Ctx): Promise<voi
   if (!current.can_authenticate) {
     throw new AuthError(`the current profile "${current.name === ENV_PROFILE_NAME ? 'environment' : current.name}" cannot authenticate: ${current.problem ?? 'unknown reason'}`);
   }
-}
-
-/** The AUTH column: the server kind's label, plus the Pro kind's; "logged out" for neither. */
-function authLabel(r: Row): string {
-  const parts = [r.auth ? kindRow(r.auth as KindName).label : null, r.pro ? kindRow(r.pro.auth).label : null].filter(Boolean);
-  return parts.length ? parts.join(' + ') : 'logged out';
 }
 
 function tokenLabel(state: TokenState, expiresAt: string | null, now: number, hasServer: boolean): string {
