@@ -205,6 +205,9 @@ describe('Pro credentials in status, profiles and workspace logins', () => {
     expect(table.stdout).not.toContain('logged out');
     const list = await box.run(['profile', 'list', '--json']);
     expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ name: 'pro', pro_auth: 'pro-api-key', pro_api_url: proA.url, pro_renewable: true })]);
+    const show = JSON.parse((await box.run(['profile', 'show', 'pro', '--json'])).stdout);
+    expect(show).toMatchObject({ pro_auth: 'pro-api-key', pro_api_url: proA.url, pro_renewable: true, secrets: { 'pro-token': true, 'pro-api-key': true } });
+    expect(Date.parse(show.pro_token_expires_at)).toBeGreaterThan(Date.now());
     const listTable = await box.run(['profile', 'list']);
     expect(listTable.stdout).toContain('ZenML Pro API key');
     expect(listTable.stdout).not.toContain('logged out');

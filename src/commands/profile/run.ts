@@ -2,6 +2,7 @@ import { credentialsLabel, renews } from '../../auth/kinds.js';
 import { DEFAULT_PRO_API_URL, validateProfileName, type StoredProfile } from '../../auth/profiles.js';
 import { unknownProfile } from '../../auth/resolve.js';
 import { SECRET_NAMES, type SecretName } from '../../auth/store.js';
+import { formatWhen, isoTime, parseStoredToken } from '../../auth/tokens.js';
 import { UsageError } from '../../errors.js';
 import { printJson } from '../../output/json.js';
 import { printRecord, printTable } from '../../output/table.js';
@@ -57,15 +58,28 @@ export async function show(args: string[], opts: CommonOptions, ctx: Ctx): Promi
   const p = cfg.profiles[name];
   if (!p) throw unknownProfile(name, cfg);
   const secrets: Partial<Record<SecretName, boolean>> = {};
+  const expiries: Partial<Record<'access-token' | 'pro-token', string | null>> = {};
   for (const n of SECRET_NAMES) {
     const v = p.storage ? await store.get(name, p.storage, n) : null;
     secrets[n] = v !== null;
+    if (n === 'access-token' || n === 'pro-token') {
+      const t = parseStoredToken(v);
+      expiries[n] = t?.expiresAt != null ? isoTime(t.expiresAt) : null;
+    }
   }
   if (opts.json) {
-    printJson(ctx.io, { ...summary(name, p, name === cfg.current), ca_cert: p.caCert ?? null, verify_ssl: p.verifySsl !== false, server_version: p.serverVersion ?? null, secrets });
+    printJson(ctx.io, {
+      ...summary(name, p, name === cfg.current),
+      ca_cert: p.caCert ?? null,
+      verify_ssl: p.verifySsl !== false,
+      server_version: p.serverVersion ?? null,
+      token_expires_at: expiries['access-token'] ?? null,
+      pro_token_expires_at: expiries['pro-token'] ?? null,
+      secrets,
+    });
     return;
   }
-  const present = (b: boolean | undefined) => (b ? 'present' : 'absent');
+  const present = (b: boolean | undefined, expiry?: string | null) => (b ? `present${expiry ? `, expires ${formatWhen(Date.parse(expiry), ctx.now())}` : ''}` : 'absent');
   await printRecord(ctx.io, [
     ['profile', `${name}${name === cfg.current ? ' (current)' : ''}`],
     ['server', p.server ?? ''],
@@ -80,8 +94,8 @@ export async function show(args: string[], opts: CommonOptions, ctx: Ctx): Promi
     ['Pro auth', p.proAuth ?? ''],
     ['API key', present(secrets['api-key'])],
     ['password', present(secrets.password)],
-    ['access token', present(secrets['access-token'])],
-    ['Pro token', present(secrets['pro-token'])],
+    ['access token', present(secrets['access-token'], expiries['access-token'])],
+    ['Pro token', present(secrets['pro-token'], expiries['pro-token'])],
     ['Pro API key', present(secrets['pro-api-key'])],
   ]);
 }
