@@ -2,7 +2,7 @@ import { envServerCredentials } from '../../auth/env.js';
 import { performLogin, type LoginMethod, type LoginResult } from '../../auth/login.js';
 import { reloginHint } from '../../auth/kinds.js';
 import { profileAllowsInsecureHttp, requireSafeTransport } from '../../auth/origin.js';
-import { sameServer, validateProfileName, type ConfigData, type StoredProfile } from '../../auth/profiles.js';
+import { validateProfileName, type ConfigData, type StoredProfile } from '../../auth/profiles.js';
 import { unknownProfile } from '../../auth/resolve.js';
 import { formatWhen } from '../../auth/tokens.js';
 import { normalizeServerUrl } from '../../auth/url.js';
@@ -61,10 +61,12 @@ function identity(p: Pick<StoredProfile, 'server' | 'user'>): string {
  * terminal (default no); without one it needs --force. A new profile, a logged-out one, or a
  * fresh login as the same identity does not ask.
  */
-export async function guardIdentityChange(ctx: Ctx, force: boolean | undefined, profile: string, before: StoredProfile | undefined, after: Pick<StoredProfile, 'server' | 'serverId' | 'user'>): Promise<void> {
+export async function guardIdentityChange(ctx: Ctx, force: boolean | undefined, profile: string, before: StoredProfile | undefined, after: Pick<StoredProfile, 'server' | 'user'>): Promise<void> {
   if (force || !before?.server || !before.auth) return;
-  const serverChanges = !sameServer(before, { server: after.server, serverId: after.serverId ?? (after.server === before.server ? before.serverId : undefined) });
-  const userChanges = after.user !== undefined && before.user !== undefined && before.user.id !== after.user.id;
+  // Who a profile is, as its user sees it: the server's URL and the account's name and kind (ids
+  // change when a server is deployed anew at the same URL, and that is not a change of identity).
+  const serverChanges = before.server !== after.server;
+  const userChanges = after.user !== undefined && before.user !== undefined && (before.user.name !== after.user.name || before.user.serviceAccount !== after.user.serviceAccount);
   if (!serverChanges && !userChanges) return;
   const change = `profile "${profile}" is ${identity(before)}; this login would make it ${after.user ? identity(after) : `a login on ${after.server}`}`;
   if (!ctx.io.stdinIsTTY || !ctx.io.stderrIsTTY) {
@@ -92,7 +94,6 @@ export async function run(args: string[], opts: Options, ctx: Ctx): Promise<void
   requireSafeTransport(target, opts.allowInsecureHttp === true || profileAllowsInsecureHttp(existing ?? {}, target), 'flag');
   // Asked before any credential is sent: the server is known now, the user only after the login.
   await guardIdentityChange(ctx, opts.force, profile, existing, { server: target });
-  if (server === undefined) ctx.warn(`Logging in to ${target} for profile "${profile}".`);
   let caCert: string | undefined;
   if (opts.caCert !== undefined) {
     caCert = resolve(opts.caCert);
@@ -137,6 +138,7 @@ export async function run(args: string[], opts: Options, ctx: Ctx): Promise<void
     throw new UsageError('how do you want to log in? Pass --api-key, --token, --username or --web (see `zenml-api login --help`)');
   }
 
+  if (server === undefined) ctx.warn(`Logging in to ${target} for profile "${profile}".`);
   if (envServerCredentials(ctx.env)) {
     ctx.warn('note: ZENML_STORE_URL is set: commands without --profile use those environment credentials, not this profile, until it is unset');
   }
