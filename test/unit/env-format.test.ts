@@ -69,7 +69,7 @@ describe('powershell format', () => {
 
 describe('dotenv format', () => {
   it('is read back by Node\'s .env reader exactly; plain values stay bare for $GITHUB_ENV', () => {
-    const values = { ...VALUES, ZENML_STORE_VERIFY_SSL: '/tmp/my "certs"/a $HOME.pem', PEM: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----' };
+    const values = { ...VALUES, ZENML_STORE_VERIFY_SSL: '/tmp/my "certs"/a $HOME.pem', BOTH: `/tmp/it's "x" \\ $HOME`, PEM: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----' };
     const text = formatVariables(values, 'dotenv', PIPED);
     expect(parseEnv(text)).toEqual(values);
     expect(text).toContain(`ZENML_STORE_API_TOKEN=${VALUES.ZENML_STORE_API_TOKEN}\n`);
@@ -77,7 +77,7 @@ describe('dotenv format', () => {
   });
 
   it('refuses a value no .env reader takes back unchanged, pointing to json', () => {
-    expect(() => dotenvQuote('X', `it's "both"`)).toThrow(UsageError);
+    expect(() => dotenvQuote('X', `it's "every" \`kind\``)).toThrow(UsageError);
     const e = (() => {
       try {
         return dotenvQuote('X', `it's\n$HOME`);

@@ -25,17 +25,19 @@ export const fishQuote = (v: string) => `'${v.replace(/[\\']/g, (c) => `\\${c}`)
 export const powershellQuote = (v: string) => `'${v.replace(/['\u2018\u2019\u201a\u201b]/g, (c) => c + c)}'`;
 
 /**
- * .env files: their readers (python-dotenv, Node's --env-file and util.parseEnv, docker compose)
- * agree on bare words, on single quotes around text without ' or a newline, and on double quotes
- * around text without " \ $ or ` (newlines written as \n). A value that fits none is refused
- * rather than written in a form that some reader would change. GitHub's $GITHUB_ENV reads every
- * value as it stands, so bare words are used whenever they are enough.
+ * .env files: their readers (python-dotenv, Node's --env-file and util.parseEnv, the dotenv npm
+ * package, docker compose) agree on bare words, on single quotes around text without ' or a line
+ * break, and on double quotes around text without " \ or $ (line breaks written as \n). Text with
+ * both quote kinds goes in backquotes, which Node's reader and the dotenv package take (python-dotenv
+ * does not). A value that fits none is refused rather than written in a form a reader would change.
+ * GitHub's $GITHUB_ENV reads every value as it stands, so bare words are used whenever they do.
  */
 export function dotenvQuote(name: string, v: string): string {
   if (/^[A-Za-z0-9_@%+=:,./~-]*$/.test(v)) return v;
   if (!/['\r\n]/.test(v)) return `'${v}'`;
-  if (!/["\\$`\r]/.test(v)) return `"${v.replaceAll('\n', '\\n')}"`;
-  throw new UsageError(`the value of ${name} cannot be written safely in a .env file (it holds both quote kinds or a line break with \\ or $)`, {
+  if (!/["\\$\r]/.test(v)) return `"${v.replaceAll('\n', '\\n')}"`;
+  if (!/[`\r\n]/.test(v)) return `\`${v}\``;
+  throw new UsageError(`the value of ${name} cannot be written safely in a .env file (it holds every quote kind, or a line break with \\ or $)`, {
     hint: 'Use --format json or sh.',
   });
 }
