@@ -4,7 +4,7 @@
  * generations; exit statuses and signals passed through; nothing secret on exec's own streams.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startStandin, type Standin } from '../support/standin/index.js';
+import { startProStandin, startStandin, type ProStandin, type Standin } from '../support/standin/index.js';
 import { leaked, Sandbox, type CliResult } from '../support/cli.js';
 
 /** The child: prints its environment as JSON. */
@@ -180,6 +180,20 @@ describe('exec: the exit status and signals of the command', () => {
     expect(r.exitCode).toBe(42);
   });
 
+  it('a second Ctrl-C still goes to the command; exec waits for it to end', async () => {
+    const { proc } = await startWaiting(
+      "let n = 0; process.on('SIGINT', () => { n += 1; process.stdout.write(`child: SIGINT ${n}\\n`); if (n === 2) setTimeout(() => process.exit(5), 200); })",
+    );
+    let out = '';
+    proc.stdout!.on('data', (d: Buffer) => void (out += d.toString()));
+    proc.kill('SIGINT');
+    for (let i = 0; i < 200 && !out.includes('child: SIGINT 1'); i++) await new Promise((r) => setTimeout(r, 25));
+    proc.kill('SIGINT');
+    const r = await proc;
+    expect(r.stdout).toContain('child: SIGINT 2\n');
+    expect(r.exitCode).toBe(5);
+  });
+
   it('SIGHUP to exec reaches the command', async () => {
     const { proc } = await startWaiting("process.on('SIGHUP', () => { process.stdout.write('child: SIGHUP\\n'); process.exit(0); })");
     proc.kill('SIGHUP');
@@ -216,5 +230,52 @@ describe('exec: the exit status and signals of the command', () => {
     const r = await box.run(['exec', '--', 'node', '-e', 'process.stdout.write("ran")']);
     expect(r.exitCode).toBe(4);
     expect(r.stdout).toBe('');
+  });
+});
+
+describe('exec --pro', () => {
+  let pro: ProStandin;
+  let workspace: Standin;
+  let box: Sandbox;
+  let proKey: string;
+
+  beforeAll(async () => {
+    pro = await startProStandin();
+    workspace = await startStandin({
+      version: '0.9x',
+      authScheme: 'EXTERNAL',
+      deploymentType: 'cloud',
+      tokenLifetimeSeconds: 3600,
+      proApi: { url: pro.url, verifyToken: (t) => pro.verifyToken(t) },
+    });
+    pro.addWorkspace({ name: 'my-workspace', serverUrl: workspace.url, status: 'available' });
+    proKey = pro.createApiKey({ user: pro.users.serviceAccount.id });
+    box = new Sandbox();
+    const env = { ZENML_PRO_API_URL: pro.url };
+    expect((await box.run(['pro', 'login', '--api-key', '-'], { input: proKey, env })).exitCode).toBe(0);
+    expect((await box.run(['login', '--pro-workspace', 'my-workspace'], { env })).exitCode).toBe(0);
+  });
+  afterAll(async () => {
+    box.cleanup();
+    await Promise.all([pro.close(), workspace.close()]);
+  });
+
+  it('adds the Pro API URL and a Pro token; the Pro key stays behind', async () => {
+    const r = await box.run(['exec', '--pro', '--profile', 'my-workspace', '--', ...PRINT_ENV], { env: { ZENML_PRO_API_URL: pro.url, ZENML_PRO_API_KEY: 'ZENPROKEY_parentkey' } });
+    const env = childEnv(r);
+    expect(env.ZENML_STORE_URL).toBe(workspace.url);
+    expect(env.ZENML_PRO_API_URL).toBe(pro.url);
+    expect(env).not.toHaveProperty('ZENML_PRO_API_KEY');
+    const me = await fetch(`${pro.url}/users/me`, { headers: { authorization: `Bearer ${env.ZENML_PRO_API_TOKEN}` } });
+    expect(me.status).toBe(200);
+    const ws = await fetch(`${workspace.url}/api/v1/current-user`, { headers: { authorization: `Bearer ${env.ZENML_STORE_API_TOKEN}` } });
+    expect(ws.status).toBe(200);
+    expect(leaked([r.stdout, r.stderr], [proKey, 'ZENPROKEY_parentkey'])).toBe(-1);
+  });
+
+  it('without --pro, no Pro variables', async () => {
+    const env = childEnv(await box.run(['exec', '--profile', 'my-workspace', '--', ...PRINT_ENV], { env: { ZENML_PRO_API_URL: pro.url } }));
+    expect(env).not.toHaveProperty('ZENML_PRO_API_TOKEN');
+    expect(env.ZENML_STORE_URL).toBe(workspace.url);
   });
 });
