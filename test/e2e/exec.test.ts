@@ -3,15 +3,29 @@
  * no key, password or Pro key) for stored profiles and environment credentials, on both wire
  * generations; exit statuses and signals passed through; nothing secret on exec's own streams.
  */
+import { existsSync } from 'node:fs';
+import { execa } from 'execa';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startProStandin, startStandin, type ProStandin, type Standin } from '../support/standin/index.js';
-import { leaked, Sandbox, type CliResult } from '../support/cli.js';
+import { BIN, leaked, Sandbox, type CliResult } from '../support/cli.js';
 
 /** The child: prints its environment as JSON. */
 const PRINT_ENV = ['node', '-e', 'process.stdout.write(JSON.stringify(process.env))'];
 
 /** Secrets a parent may hold that the child must not see. */
 const PARENT_SECRETS = { ZENML_STORE_USERNAME: 'ci-user-name', ZENML_STORE_PASSWORD: 'pw-never-passed-on', ZENML_PRO_API_KEY: 'ZENPROKEY_neverpassedon' };
+
+/** Resolves once the process has printed `text` on stdout. */
+function untilOutput(proc: { stdout: NodeJS.ReadableStream | null; once(e: 'exit', l: () => void): unknown }, text: string): Promise<void> {
+  let out = '';
+  return new Promise<void>((resolve, reject) => {
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes(text)) resolve();
+    });
+    proc.once('exit', () => reject(new Error(`ended before printing ${JSON.stringify(text)}: ${out}`)));
+  });
+}
 
 const claims = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
 
@@ -137,17 +151,24 @@ describe('exec: the exit status and signals of the command', () => {
     await server.close();
   });
 
-  /** Starts exec with a child that says "ready" once its handlers are in place. */
-  async function startWaiting(childCode: string) {
-    const proc = box.spawn(['exec', '--', 'node', '-e', `${childCode}; process.stdout.write('ready\\n'); setInterval(() => {}, 1000)`], { env });
-    let out = '';
-    await new Promise<void>((resolve, reject) => {
-      proc.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-        if (out.includes('ready\n')) resolve();
-      });
-      proc.once('exit', () => reject(new Error(`exec ended early: ${out}`)));
+  /**
+   * Starts exec with a child that says "ready" once its handlers are in place. exec gets a process
+   * group of its own, as a program signalled by kill or a CI runner is: then no terminal that
+   * runs the tests signals it or its child.
+   */
+  async function startWaiting(childCode: string, flags: string[] = []) {
+    const child = `${childCode}; process.stdout.write('ready\\n'); setInterval(() => {}, 1000)`;
+    const proc = execa('node', [BIN, 'exec', ...flags, '--', 'node', '-e', child], {
+      env: { ...box.env, ...env },
+      extendEnv: false,
+      reject: false,
+      encoding: 'utf8',
+      stripFinalNewline: false,
+      stdin: 'ignore',
+      detached: true,
+      timeout: 60_000,
     });
+    await untilOutput(proc, 'ready\n');
     // Wrapped: the subprocess is itself a promise, which an async function would wait for.
     return { proc };
   }
@@ -173,10 +194,11 @@ describe('exec: the exit status and signals of the command', () => {
   });
 
   it('Ctrl-C (SIGINT to exec) reaches the command, whose own status is exec\'s', async () => {
-    const { proc } = await startWaiting("process.on('SIGINT', () => { process.stdout.write('child: SIGINT\\n'); process.exit(42); })");
+    const { proc } = await startWaiting("process.on('SIGINT', () => { process.stdout.write('child: SIGINT\\n'); process.exit(42); })", ['--verbose']);
     proc.kill('SIGINT');
     const r = await proc;
     expect(r.stdout).toContain('child: SIGINT\n');
+    expect(r.stderr).toContain('zenml-api: passing SIGINT on to the command\n');
     expect(r.exitCode).toBe(42);
   });
 
@@ -192,6 +214,20 @@ describe('exec: the exit status and signals of the command', () => {
     const r = await proc;
     expect(r.stdout).toContain('child: SIGINT 2\n');
     expect(r.exitCode).toBe(5);
+  });
+
+  it.runIf(existsSync('/usr/bin/script'))('a Ctrl-C typed at a terminal reaches the command from the terminal only, not a second time from exec', async () => {
+    const child = "let n = 0; process.on('SIGINT', () => { if (++n === 1) setTimeout(() => { process.stdout.write(`SIGINTs: ${n}\\n`); process.exit(0); }, 300); }); process.stdout.write('ready\\n'); setInterval(() => {}, 1000)";
+    const cmd = ['node', BIN, 'exec', '--verbose', '--', 'node', '-e', child].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+    // `exec`: script's shell (dash) would itself die of the Ctrl-C; zenml-api leads the session.
+    const proc = execa('script', ['-qec', `exec ${cmd}`, '/dev/null'], { env: { ...box.env, ...env, TERM: 'dumb' }, extendEnv: false, reject: false, encoding: 'utf8', stdin: 'pipe', timeout: 60_000 });
+    await untilOutput(proc, 'ready');
+    proc.stdin!.write('\x03');
+    const r = await proc;
+    expect(r.stdout).toContain('zenml-api: SIGINT: left to the terminal, which sent it to the command too');
+    expect(r.stdout).not.toContain('passing SIGINT on');
+    expect(r.stdout).toContain('SIGINTs: 1');
+    expect(r.exitCode).toBe(0);
   });
 
   it('SIGHUP to exec reaches the command', async () => {

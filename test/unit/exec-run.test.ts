@@ -7,7 +7,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { makeCtx } from '../../src/commands/context.js';
 import { childEnvironment, verifySslValue, WITHHELD, type Handoff } from '../../src/commands/exec/handoff.js';
-import { FORWARDED, run, type Child, type ExecDeps } from '../../src/commands/exec/run.js';
+import { FORWARDED, inForegroundGroup, run, type Child, type ExecDeps } from '../../src/commands/exec/run.js';
 import { ChildExited, CommandNotRunnable, ExitCode } from '../../src/errors.js';
 import type { Io } from '../../src/output/io.js';
 
@@ -49,6 +49,7 @@ function fakeDeps(handoff: Handoff = { vars: { ZENML_STORE_URL: 'https://zenml.e
     },
     signals: signals as unknown as ExecDeps['signals'],
     handoff: async () => handoff,
+    inForeground: () => false,
   };
   return { deps, child, signals, spawned };
 }
@@ -130,6 +131,29 @@ describe('exec run', () => {
     for (const s of FORWARDED) expect(signals.listenerCount(s)).toBe(0);
   });
 
+  it('in the terminal\'s foreground group, the first SIGINT is left to the terminal; a second one and the other signals are passed on', async () => {
+    const { ctx, err } = fakeCtx({});
+    const { deps, child, signals } = fakeDeps();
+    deps.inForeground = () => true;
+    const done = run(['x'], { verbose: true }, ctx, deps);
+    await tick();
+    child.emit('spawn');
+    signals.emit('SIGINT');
+    expect(child.killed).toEqual([]);
+    signals.emit('SIGINT');
+    signals.emit('SIGTERM');
+    signals.emit('SIGHUP');
+    expect(child.killed).toEqual(['SIGINT', 'SIGTERM', 'SIGHUP']);
+    child.emit('exit', 0, null);
+    await done;
+    expect(err.slice(1)).toEqual([
+      'zenml-api: SIGINT: left to the terminal, which sent it to the command too',
+      'zenml-api: passing SIGINT on to the command',
+      'zenml-api: passing SIGTERM on to the command',
+      'zenml-api: passing SIGHUP on to the command',
+    ]);
+  });
+
   it.each([
     ['ENOENT', ExitCode.notFound, 'nosuch: command not found'],
     ['EACCES', ExitCode.cannotRun, 'nosuch: permission denied'],
@@ -168,6 +192,27 @@ describe('exec run', () => {
     };
     await expect(run([''], {}, ctx, deps)).rejects.toThrow(/exec needs a command/);
     expect(asked).toBe(false);
+  });
+});
+
+describe('inForegroundGroup', () => {
+  // pid (comm) state ppid pgrp session tty_nr tpgid …
+  it.each([
+    ['4242 (node) S 1 4242 4242 34816 4242 4194304', true],
+    ['4242 (node) S 1 4242 4242 34816 4300 4194304', false],
+    ['4242 (no tty) S 1 4242 4242 0 -1 4194304', false],
+    ['4242 (a) b (c)) S 1 77 77 34816 77 0', true],
+    ['garbage', false],
+  ])('%s → %s', (stat, fg) => {
+    expect(inForegroundGroup(() => stat)).toBe(fg);
+  });
+
+  it('is false where /proc cannot be read', () => {
+    expect(
+      inForegroundGroup(() => {
+        throw new Error('ENOENT');
+      }),
+    ).toBe(false);
   });
 });
 

@@ -3,6 +3,7 @@
  * ZenML Python client reads, and none of the long-lived credentials this process holds.
  */
 import { spawn as nodeSpawn, type SpawnOptions } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { ChildExited, CommandNotRunnable, UsageError } from '../../errors.js';
 import type { Ctx } from '../context.js';
@@ -26,17 +27,32 @@ export interface ExecDeps {
   /** Where this process's own signals arrive (process). */
   signals: SignalSource;
   handoff: typeof handoffVariables;
+  /** Whether this process is in its terminal's foreground process group (see inForegroundGroup). */
+  inForeground: () => boolean;
 }
 
-/**
- * Signals that end a terminal session or a job, passed on so that the child can clean up. A
- * Ctrl-C at a terminal reaches the child twice (the terminal signals the whole foreground group,
- * and exec passes it on), as under npm and op run: forwarding is what makes `kill -INT` of exec
- * alone, and CI runners that signal only their direct child, work.
- */
+/** Signals that end a terminal session or a job, passed on so that the child can clean up. */
 export const FORWARDED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
-const processDeps = (): ExecDeps => ({ spawn: nodeSpawn, signals: process, handoff: handoffVariables });
+/**
+ * Linux: whether this process is in the foreground process group of its terminal, from
+ * /proc/self/stat (pgrp, tpgid). Then a Ctrl-C at the terminal reaches the child, which shares
+ * the group, without exec's help. Elsewhere, or without a terminal: false.
+ */
+export function inForegroundGroup(readStat: () => string = () => readFileSync('/proc/self/stat', 'utf8')): boolean {
+  try {
+    const stat = readStat();
+    // After "pid (comm) ": state ppid pgrp session tty_nr tpgid; comm may hold spaces and ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const pgrp = Number(fields[2]);
+    const tpgid = Number(fields[5]);
+    return tpgid > 0 && pgrp === tpgid;
+  } catch {
+    return false;
+  }
+}
+
+const processDeps = (): ExecDeps => ({ spawn: nodeSpawn, signals: process, handoff: handoffVariables, inForeground: () => inForegroundGroup() });
 
 export async function run(args: string[], opts: HandoffOptions, ctx: Ctx, deps: ExecDeps = processDeps()): Promise<void> {
   const [command, ...rest] = args;
@@ -47,17 +63,35 @@ export async function run(args: string[], opts: HandoffOptions, ctx: Ctx, deps: 
     if (withheld.length) ctx.io.err(`zenml-api: not passing ${withheld.join(', ')} on to the command`);
     ctx.io.err(`zenml-api: running ${shown(command)} with a token for ${handoff.vars.ZENML_STORE_URL} that ${describeExpiry(handoff, ctx.now())}`);
   }
-  const status = await runChild(command, rest, env, deps);
+  const status = await runChild(command, rest, env, deps, opts.verbose ? (line) => ctx.io.err(`zenml-api: ${line}`) : undefined);
   if (status !== 0) throw new ChildExited(status);
 }
 
 /** Runs the child to its end; its exit status, or 128+N for signal N (as shells report it). */
-export function runChild(command: string, args: string[], env: Record<string, string>, deps: Pick<ExecDeps, 'spawn' | 'signals'>): Promise<number> {
+export function runChild(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  deps: Pick<ExecDeps, 'spawn' | 'signals' | 'inForeground'>,
+  log?: (line: string) => void,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = deps.spawn(command, args, { stdio: 'inherit', env });
     let started = false;
+    let interrupts = 0;
     const forwarders = FORWARDED.map((signal) => {
-      const listener = () => void child.kill(signal);
+      const listener = () => {
+        // A Ctrl-C typed at the terminal has reached the child already: passing it on would
+        // deliver it twice and cut short the child's own clean-up (Python's KeyboardInterrupt
+        // handling, "press Ctrl-C again to quit"). A second one is passed on, so that a SIGINT
+        // sent to exec alone (kill -INT) gets through when repeated.
+        if (signal === 'SIGINT' && ++interrupts === 1 && deps.inForeground()) {
+          log?.('SIGINT: left to the terminal, which sent it to the command too');
+          return;
+        }
+        log?.(`passing ${signal} on to the command`);
+        child.kill(signal);
+      };
       deps.signals.on(signal, listener);
       return { signal, listener };
     });
