@@ -122,6 +122,26 @@ describe.each(['0.58', '0.9x'] as const)('exec on a %s server', (version) => {
     }
   });
 
+  it("a server that will not mint: the profile's own token, with notes; a server error: exit 1 and the command does not run", async () => {
+    box = new Sandbox();
+    expect((await box.run(['login', server.url, '--api-key', '-'], { input: key })).exitCode).toBe(0);
+    const stored = (await box.run(['token'])).stdout.trim();
+    server.addFault({ path: '/api/v1/api_token', kind: 'status', status: 403 });
+    const r = await box.run(['exec', '--', ...PRINT_ENV]);
+    expect(r.exitCode).toBe(0);
+    expect((JSON.parse(r.stdout) as Record<string, string>).ZENML_STORE_API_TOKEN).toBe(stored);
+    expect(r.stderr).toMatch(/^note: the server did not mint a short-lived token \(HTTP 403[^\n]*\); passing on the profile's own token\nnote: the token passed on never expires/);
+    server.addFault({ path: '/api/v1/api_token', kind: 'status', status: 500, times: Infinity });
+    try {
+      const failed = await box.run(['exec', '--', 'node', '-e', 'process.stdout.write("ran")']);
+      expect(failed.exitCode).toBe(1);
+      expect(failed.stdout).toBe('');
+      expect(failed.stderr.trim().split('\n')).toHaveLength(1);
+    } finally {
+      server.clearFaults();
+    }
+  });
+
   it('--no-mint hands on the profile\'s own token and says that it never expires', async () => {
     box = new Sandbox();
     expect((await box.run(['login', server.url, '--api-key', '-'], { input: key })).exitCode).toBe(0);
