@@ -122,6 +122,12 @@ describe('env output read back', () => {
     expect(sh.stdout).toContain(`export ZENML_STORE_URL='${proxy.url}/team'\\''s%20%22ml%22%20space/zenml'\n`);
   });
 
+  it('--no-verify-ssl hands on ZENML_STORE_VERIFY_SSL=false, over the CA bundle', async () => {
+    const r = await box.run(['env', '--format', 'json', '--no-verify-ssl', '--no-mint'], { env });
+    expect(r.exitCode).toBe(0);
+    expect((JSON.parse(r.stdout) as Record<string, string>).ZENML_STORE_VERIFY_SSL).toBe('false');
+  });
+
   it('--expires-in sets the lifetime; an unknown format is a usage error', async () => {
     const r = await box.run(['env', '--format', 'json', '--expires-in', '600'], { env });
     const exp = claims((JSON.parse(r.stdout) as Record<string, string>).ZENML_STORE_API_TOKEN!).exp as number;
