@@ -3,7 +3,7 @@
  * Ctrl-C and a closed stdout, and keeps start-up lean: `--version` and `token` run without
  * loading commander; everything else goes through the commander program in program.ts.
  */
-import { ExitCode, isCliError } from './errors.js';
+import { ChildExited, ExitCode, isCliError } from './errors.js';
 import { makeCtx, type CommonOptions, type Ctx } from './commands/context.js';
 import { processIo, type Io } from './output/io.js';
 import { VERSION } from './version.js';
@@ -66,14 +66,17 @@ export async function main(argv: string[], io: Io = processIo(), env = process.e
   const onSigint = () => {
     interrupts += 1;
     controller.abort();
-    if (interrupts > 1) process.exit(ExitCode.interrupted);
+    // A command that listens for Ctrl-C itself (exec forwards it to its child) decides when to end.
+    if (interrupts > 1 && process.listenerCount('SIGINT') === 1) process.exit(ExitCode.interrupted);
   };
   process.on('SIGINT', onSigint);
   const ctx = makeCtx(io, env, controller.signal);
+  io = ctx.io; // every stderr line from here on is redacted
   const verbose = argv.includes('--verbose') || env.ZENML_API_DEBUG === '1';
   try {
     return await dispatch(argv.slice(2), argv, ctx);
   } catch (e) {
+    if (e instanceof ChildExited) return e.status;
     if (controller.signal.aborted && !isCliError(e)) {
       io.err('zenml-api: interrupted');
       return ExitCode.interrupted;

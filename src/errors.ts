@@ -8,6 +8,10 @@ export const ExitCode = {
   failure: 1,
   usage: 2,
   auth: 4,
+  /** `exec`: the command was found but could not be run (as shells do). */
+  cannotRun: 126,
+  /** `exec`: no such command (as shells do). */
+  notFound: 127,
   interrupted: 130,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
@@ -63,6 +67,26 @@ export class InterruptedError extends CliError {
   readonly exitCode = ExitCode.interrupted;
   constructor(message = 'interrupted') {
     super(message);
+  }
+}
+
+/** `exec`: the command could not be started: 127 when it was not found, 126 otherwise. */
+export class CommandNotRunnable extends CliError {
+  readonly exitCode: typeof ExitCode.cannotRun | typeof ExitCode.notFound;
+  constructor(message: string, notFound: boolean) {
+    super(message);
+    this.exitCode = notFound ? ExitCode.notFound : ExitCode.cannotRun;
+  }
+}
+
+/**
+ * `exec`: the command ran and did not succeed. Not a CliError: there is nothing to say (the
+ * command spoke for itself); the process exits with the command's status.
+ */
+export class ChildExited extends Error {
+  constructor(readonly status: number) {
+    super(`the command exited with status ${status}`);
+    this.name = 'ChildExited';
   }
 }
 

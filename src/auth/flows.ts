@@ -3,6 +3,7 @@
  * workspace token. Loads the HTTP pipeline, so it is imported lazily.
  */
 import { ZenmlApi, type LoginResponse } from '../api/zenml.js';
+import { rememberSecret } from '../api/redact.js';
 import { ApiError, AuthError } from '../errors.js';
 import { makeClient } from './connect.js';
 import type { NetOptions } from './net.js';
@@ -15,6 +16,7 @@ export type ServerCredential =
   | { kind: 'pro-external'; proToken: string };
 
 export function tokenFromLogin(res: LoginResponse, now: number): StoredToken {
+  rememberSecret(res.access_token);
   return { token: res.access_token, expiresAt: computeExpiry(res.access_token, res.expires_in ?? null, now), obtainedAt: now };
 }
 

@@ -8,6 +8,8 @@ import { DEVICE_GRANT, loginAnswer, ZenmlApi, type Entity, type ServerInfo } fro
 import { parseErrorBody } from '../api/error-body.js';
 import { ApiError, AuthError, InterruptedError, NetworkError } from '../errors.js';
 import { makeClient } from './connect.js';
+import { renews } from './kinds.js';
+import { profileAllowsInsecureHttp, requireSafeTransport, withInsecureHttp } from './origin.js';
 import { describeCredential, loginRejected, tokenFromLogin, type ServerCredential } from './flows.js';
 import type { NetOptions } from './net.js';
 import type { CredentialKind, StorageKind, StoredProfile } from './profiles.js';
@@ -30,6 +32,10 @@ export interface LoginRequest {
   extra?: Partial<StoredProfile>;
   /** Extra secrets stored with the login (a workspace profile keeps its Pro credentials). */
   extraSecrets?: SecretChanges;
+  /** The user opted in to plain http to this (non-loopback) server: remembered on the profile. */
+  insecureHttp?: boolean;
+  /** Called once the credentials are verified, before anything is stored; throws to store nothing. */
+  beforeStore?: (after: Pick<StoredProfile, 'server' | 'serverId' | 'user'>) => Promise<void>;
 }
 
 export interface LoginResult {
@@ -39,6 +45,9 @@ export interface LoginResult {
   user: Entity;
   token: StoredToken;
   storage: StorageKind;
+  kind: CredentialKind;
+  /** Whether the profile's token is renewed without the user (the kinds table decides). */
+  renewable: boolean;
 }
 
 interface Deps {
@@ -100,6 +109,8 @@ async function deviceLogin(api: ZenmlApi, server: string, method: Extract<LoginM
 }
 
 export async function performLogin(req: LoginRequest, deps: Deps): Promise<LoginResult> {
+  const existing = deps.store.profiles.read().profiles[req.profile];
+  requireSafeTransport(req.server, req.insecureHttp === true || profileAllowsInsecureHttp(existing ?? {}, req.server), 'flag');
   const client: HttpClient = makeClient(req.server, req.settings, deps.net, undefined, deps.warn);
   let token: StoredToken | undefined;
   const authed = makeClient(req.server, req.settings, deps.net, { token: async () => token?.token ?? null }, deps.warn);
@@ -136,15 +147,19 @@ export async function performLogin(req: LoginRequest, deps: Deps): Promise<Login
       throw e;
     }
 
-    // Verified: store. Secrets first (they replace the old ones), then the profile.
     const verified = token;
     const kind: CredentialKind = m.kind === 'device' ? 'device' : m.kind;
+    const who = { id: user.id, name: user.name, serviceAccount: Boolean((user.body as Record<string, unknown> | null)?.is_service_account) };
+    await req.beforeStore?.({ server: req.server, serverId: info.id, user: who });
+
+    // Verified: store. Secrets first (they replace the old ones), then the profile.
     const changes: SecretChanges = {
       'access-token': serializeToken(verified),
       'api-key': m.kind === 'api-key' ? m.apiKey : null,
       password: m.kind === 'password' ? m.password : null,
       ...req.extraSecrets,
     };
+    let renewable = false;
     return await deps.store.withProfileLock(req.profile, async () => {
       const before = deps.store.profiles.read().profiles[req.profile];
       // Keep Pro secrets of the profile where they are: copy them along if the storage changes.
@@ -168,19 +183,23 @@ export async function performLogin(req: LoginRequest, deps: Deps): Promise<Login
           storage,
           serverVersion: info.version,
           serverId: info.id,
-          user: { id: user.id, name: user.name, serviceAccount: Boolean((user.body as Record<string, unknown> | null)?.is_service_account) },
+          user: who,
           updatedAt: new Date(deps.now()).toISOString(),
           ...req.extra,
         };
         if (m.kind === 'password') next.username = m.username;
         else delete next.username;
+        const insecureHttp = withInsecureHttp(prev, req.server, req.insecureHttp === true);
+        if (insecureHttp) next.insecureHttp = insecureHttp;
+        else delete next.insecureHttp;
         if (req.settings.caCert) next.caCert = req.settings.caCert;
         if (req.settings.verifySsl === false) next.verifySsl = false;
         else delete next.verifySsl;
         cfg.profiles[req.profile] = next;
         if (req.makeCurrent || !cfg.current || !cfg.profiles[cfg.current]) cfg.current = req.profile;
+        renewable = renews(kind, next);
       });
-      return { profile: req.profile, server: req.server, info, user, token: verified, storage };
+      return { profile: req.profile, server: req.server, info, user, token: verified, storage, kind, renewable };
     });
   } finally {
     await Promise.all([client.close(), authed.close()]);

@@ -6,6 +6,8 @@ import { ProApi, type ProUser } from '../api/pro.js';
 import { ApiError, AuthError } from '../errors.js';
 import { makeProClient } from './connect.js';
 import { exchangeProKey } from './pro-flows.js';
+import { renews } from './kinds.js';
+import { profileAllowsInsecureHttp, requireSafeTransport, withInsecureHttp } from './origin.js';
 import type { NetOptions } from './net.js';
 import { DEFAULT_PRO_API_URL, type StoredProfile } from './profiles.js';
 import type { CredentialStore, SecretChanges } from './store.js';
@@ -16,6 +18,8 @@ export interface ProLoginRequest {
   proApiUrl: string;
   method: { kind: 'pro-token'; token: string } | { kind: 'pro-api-key'; apiKey: string };
   forceFile: boolean;
+  /** The user opted in to plain http to this (non-loopback) Pro API URL: remembered on the profile. */
+  insecureHttp?: boolean;
 }
 
 interface Deps {
@@ -42,7 +46,9 @@ export async function proWhoAmI(proApiUrl: string, token: string, net: NetOption
   }
 }
 
-export async function performProLogin(req: ProLoginRequest, deps: Deps): Promise<{ user: ProUser; token: StoredToken; storage: string }> {
+export async function performProLogin(req: ProLoginRequest, deps: Deps): Promise<{ user: ProUser; token: StoredToken; storage: string; renewable: boolean }> {
+  const before = deps.store.profiles.read().profiles[req.profile];
+  requireSafeTransport(req.proApiUrl, req.insecureHttp === true || profileAllowsInsecureHttp(before ?? {}, req.proApiUrl), 'flag');
   const now = deps.now();
   let token: StoredToken;
   if (req.method.kind === 'pro-token') {
@@ -68,8 +74,11 @@ export async function performProLogin(req: ProLoginRequest, deps: Deps): Promise
     const next: StoredProfile = { ...prev, proAuth: req.method.kind, storage, updatedAt: new Date(deps.now()).toISOString() };
     if (req.proApiUrl !== DEFAULT_PRO_API_URL) next.proApiUrl = req.proApiUrl;
     else delete next.proApiUrl;
+    const insecureHttp = withInsecureHttp(prev, req.proApiUrl, req.insecureHttp === true);
+    if (insecureHttp) next.insecureHttp = insecureHttp;
+    else delete next.insecureHttp;
     cfg.profiles[req.profile] = next;
     if (!cfg.current || !cfg.profiles[cfg.current]) cfg.current = req.profile;
   });
-  return { user, token, storage };
+  return { user, token, storage, renewable: renews(req.method.kind) };
 }

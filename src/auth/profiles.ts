@@ -7,8 +7,10 @@ import { corrupted, ensurePrivateDir, readJsonObject, writeFileAtomic } from './
 import { withLock } from './lock.js';
 import { CONFIG_FILE, STORE_LOCK } from './paths.js';
 
-export type CredentialKind = 'api-key' | 'password' | 'token' | 'device' | 'pro-external';
-export type ProCredentialKind = 'pro-token' | 'pro-api-key';
+import { KINDS, type ProKind, type ServerKind } from './kinds.js';
+
+export type CredentialKind = ServerKind;
+export type ProCredentialKind = ProKind;
 export type StorageKind = 'keychain' | 'file';
 
 export interface StoredProfile {
@@ -20,6 +22,8 @@ export interface StoredProfile {
   caCert?: string;
   /** false = do not verify TLS certificates. */
   verifySsl?: boolean;
+  /** URLs (server or Pro API) this profile was logged in to over plain http with the opt-in. */
+  insecureHttp?: string[];
   /** How the server credentials were obtained. */
   auth?: CredentialKind;
   /** For the password grant. */
@@ -78,6 +82,8 @@ const HTTP_URL: Check = {
   },
   what: 'an http(s) URL',
 };
+const STRINGS: Check = { ok: (v) => Array.isArray(v) && v.every((x) => typeof x === 'string'), what: 'a list of strings' };
+const kindsFor = (audience: 'server' | 'pro') => Object.entries(KINDS).flatMap(([k, row]) => (row.audience === audience ? [k] : []));
 const oneOf = (...values: string[]): Check => ({ ok: (v) => values.includes(v as string), what: `one of ${values.join(', ')}` });
 const record = (fields: Record<string, Check>): Check => ({
   ok: (v) => isObject(v) && Object.entries(fields).every(([k, c]) => c.ok(v[k])),
@@ -92,9 +98,10 @@ const PROFILE_FIELDS: Record<keyof StoredProfile, Check> = {
   proApiUrl: HTTP_URL,
   caCert: STRING,
   verifySsl: BOOLEAN,
-  auth: oneOf('api-key', 'password', 'token', 'device', 'pro-external'),
+  insecureHttp: STRINGS,
+  auth: oneOf(...kindsFor('server')),
   username: STRING,
-  proAuth: oneOf('pro-token', 'pro-api-key'),
+  proAuth: oneOf(...kindsFor('pro')),
   storage: oneOf('keychain', 'file'),
   serverVersion: STRING,
   serverId: STRING,

@@ -1,100 +1,61 @@
 /**
- * A profile's server session: the token provider that every server request uses. Reads the
- * cached access token; renews it from the stored API key or password when it has expired or the
- * server rejected it, single-flight across processes (a lock per profile, then a re-read).
- *
- * Kept free of network imports: renewal loads ./flows.js lazily, so `token` with a valid cached
- * token never loads the HTTP stack.
+ * A profile's server session: the token provider that every server request uses (./token-session.ts
+ * holds the contract; this file says where a server token comes from and goes to).
  */
-import { join } from 'node:path';
 import { AuthError } from '../errors.js';
-import { acquireLock } from './lock.js';
-import type { NetOptions } from './net.js';
+import type { ServerKind } from './kinds.js';
+import { requireSafeTransport } from './origin.js';
 import type { ActiveProfile } from './resolve.js';
-import type { CredentialStore } from './store.js';
-import { computeExpiry, formatWhen, isExpiring, parseStoredToken, serializeToken, type StoredToken } from './tokens.js';
+import { computeExpiry, type StoredToken } from './tokens.js';
+import { TokenSession, type SessionDeps } from './token-session.js';
 import type { ServerCredential } from './flows.js';
 
-export interface SessionDeps {
-  store: CredentialStore;
-  net: NetOptions;
-  now: () => number;
-  warn: (line: string) => void;
-}
+export type { SessionDeps };
 
-const LOGIN_HINT = (p: ActiveProfile) =>
-  p.source === 'environment'
-    ? 'Check ZENML_STORE_API_KEY / ZENML_STORE_API_TOKEN.'
-    : `Run \`zenml-api login${p.name === 'default' ? '' : ` --profile ${p.name}`}\` again.`;
-
-export class ServerSession {
-  private cached: StoredToken | null = null;
-  private readonly deps: SessionDeps;
+export class ServerSession extends TokenSession {
   readonly profile: ActiveProfile;
-  /** Set when this process logged in (for tests and --verbose). */
-  renewals = 0;
 
   constructor(profile: ActiveProfile, deps: SessionDeps) {
+    super(deps);
     this.profile = profile;
-    this.deps = deps;
   }
 
-  get server(): string {
-    const s = this.profile.settings.server;
-    if (!s) throw new AuthError(`profile "${this.profile.name}" has no ZenML server`, { hint: 'Run `zenml-api login SERVER_URL`.' });
-    return s;
+  get kind(): ServerKind | undefined {
+    return this.profile.settings.auth;
   }
 
-  /** Whether a rejected or expired token can be replaced without the user. */
-  get renewable(): boolean {
-    const auth = this.profile.settings.auth;
-    return auth === 'api-key' || auth === 'password' || (auth === 'pro-external' && this.profile.settings.proAuth !== undefined);
+  get profileName(): string | null {
+    return this.profile.env ? null : this.profile.name;
   }
 
-  private storage() {
+  get displayName(): string {
+    return this.profile.name;
+  }
+
+  protected get storage() {
     return this.profile.settings.storage ?? 'keychain';
   }
 
-  /** The cached token as stored (no renewal); null when there is none. */
-  async storedToken(): Promise<StoredToken | null> {
-    if (this.profile.env) {
-      const t = this.profile.env.token;
-      if (!t) return this.cached;
-      // When it was issued is unknown (obtainedAt 0): the short renewal leeway applies.
-      return { token: t, expiresAt: computeExpiry(t, null, 0), obtainedAt: 0 };
-    }
-    return parseStoredToken(await this.deps.store.get(this.profile.name, this.storage(), 'access-token'));
+  get audience() {
+    return 'server' as const;
   }
 
-  /** A token that is valid now, renewed if needed. */
-  async validToken(): Promise<StoredToken> {
-    const now = this.deps.now();
-    if (this.cached && !isExpiring(this.cached, now)) return this.cached;
-    const stored = await this.storedToken();
-    if (stored && !isExpiring(stored, now)) {
-      this.cached = stored;
-      return stored;
-    }
-    if (!this.renewable) {
-      if (stored?.expiresAt != null) {
-        throw new AuthError(`the token of profile "${this.profile.name}" expired ${formatWhen(stored.expiresAt, now)}; a token from the dashboard cannot be renewed`, {
-          hint: this.profile.source === 'environment' ? 'Set a fresh ZENML_STORE_API_TOKEN.' : 'Get a new one and run `zenml-api login --token -` again.',
-        });
-      }
-      throw new AuthError(`profile "${this.profile.name}" has no token`, { hint: LOGIN_HINT(this.profile) });
-    }
-    return this.renew(stored?.token ?? null);
+  protected get proAuth() {
+    return this.profile.settings.proAuth;
   }
 
-  async token(): Promise<string | null> {
-    return (await this.validToken()).token;
+  /** The server its secrets are bound to; refused over plain http without the opt-in. */
+  get server(): string {
+    const s = this.profile.settings.server;
+    if (!s) throw new AuthError(`profile "${this.profile.name}" has no ZenML server`, { hint: 'Run `zenml-api login SERVER_URL`.' });
+    requireSafeTransport(s, this.profile.insecureHttpAllowed === true, this.profile.env ? 'environment' : 'profile');
+    return s;
   }
 
-  /** TokenProvider.renew: true when a new token is ready. */
-  async renewAfterRejection(rejected: string | null): Promise<boolean> {
-    if (!this.renewable) return false;
-    await this.renew(rejected);
-    return true;
+  protected envToken(): StoredToken | null {
+    const t = this.profile.env?.token;
+    // When it was issued is unknown (obtainedAt 0): the short renewal leeway applies.
+    return t ? { token: t, expiresAt: computeExpiry(t, null, 0), obtainedAt: 0 } : null;
   }
 
   private async credential(): Promise<ServerCredential> {
@@ -103,62 +64,26 @@ export class ServerSession {
       if (p.env.apiKey) return { kind: 'api-key', apiKey: p.env.apiKey };
       return { kind: 'password', username: p.env.username ?? '', password: p.env.password ?? '' };
     }
-    const storage = this.storage();
     if (p.settings.auth === 'pro-external') {
-      // A Pro workspace: a fresh workspace token from the profile's (possibly renewed) Pro token.
+      // A Pro workspace: a fresh workspace token from the profile's own (possibly renewed) Pro token.
       const { openProSession } = await import('./pro-session.js');
       const pro = openProSession(this.deps.store, { flag: p.name, env: {}, net: this.deps.net, now: this.deps.now, warn: this.deps.warn });
-      return { kind: 'pro-external', proToken: (await pro.validToken()).token };
+      return { kind: 'pro-external', proToken: await pro.token() };
     }
-    if (p.settings.auth === 'api-key') {
-      const apiKey = await this.deps.store.get(p.name, storage, 'api-key');
-      if (!apiKey) throw new AuthError(`the API key of profile "${p.name}" is missing from ${this.deps.store.backend(storage).location}`, { hint: LOGIN_HINT(p) });
-      return { kind: 'api-key', apiKey };
+    const secret = p.settings.auth === 'api-key' ? 'api-key' : 'password';
+    const value = await this.deps.store.get(p.name, this.storage, secret);
+    if (value === null) {
+      throw new AuthError(`the ${secret === 'api-key' ? 'API key' : 'password'} of profile "${p.name}" is missing from ${this.deps.store.backend(this.storage).location}`, {
+        hint: this.cannotRenew(null, 0).hint ?? '',
+      });
     }
-    const password = await this.deps.store.get(p.name, storage, 'password');
-    if (password === null) throw new AuthError(`the password of profile "${p.name}" is missing from ${this.deps.store.backend(storage).location}`, { hint: LOGIN_HINT(p) });
-    return { kind: 'password', username: p.settings.username ?? '', password };
+    return secret === 'api-key' ? { kind: 'api-key', apiKey: value } : { kind: 'password', username: p.settings.username ?? '', password: value };
   }
 
-  /**
-   * Logs in again. For stored profiles: under a per-profile lock, re-read first, so that of many
-   * processes renewing at once only the first one logs in.
-   */
-  private async renew(rejected: string | null): Promise<StoredToken> {
+  protected async exchange(): Promise<StoredToken> {
     const flows = await import('./flows.js');
-    const login = async () => {
-      const cred = await this.credential();
-      if (cred.kind === 'api-key') this.deps.net.secrets?.push(cred.apiKey);
-      if (cred.kind === 'password' && cred.password) this.deps.net.secrets?.push(cred.password);
-      this.renewals += 1;
-      return flows.exchange(this.server, this.profile.settings, cred, this.deps.net, this.deps.now, this.deps.warn);
-    };
-    if (this.profile.env) {
-      this.cached = await login();
-      return this.cached;
-    }
-    const store = this.deps.store;
-    const release = await acquireLock(join(store.dir, `renew-${this.profile.name}.lock`), { timeoutMs: 90_000, staleMs: 120_000 });
-    try {
-      const fresh = parseStoredToken(await store.get(this.profile.name, this.storage(), 'access-token'));
-      if (fresh && fresh.token !== rejected && !isExpiring(fresh, this.deps.now())) {
-        this.cached = fresh;
-        return fresh;
-      }
-      const t = await login();
-      await store.write(this.profile.name, this.storage(), { 'access-token': serializeToken(t) });
-      this.cached = t;
-      return t;
-    } finally {
-      release();
-    }
-  }
-
-  /** The TokenProvider view for the HTTP pipeline. */
-  provider() {
-    return {
-      token: () => this.token(),
-      renew: (rejected: string | null) => this.renewAfterRejection(rejected),
-    };
+    const server = this.server;
+    const cred = await this.credential();
+    return flows.exchange(server, this.profile.settings, cred, this.deps.net, this.deps.now, this.deps.warn);
   }
 }

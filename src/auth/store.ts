@@ -2,6 +2,7 @@
  * The credential store: profiles in config.json, secrets in the OS keychain or in the file
  * fallback. The only module that decides where a secret goes.
  */
+import { rememberSecret } from '../api/redact.js';
 import { StoreError } from '../errors.js';
 import type { Env } from './paths.js';
 import { ProfileConfig, type StorageKind } from './profiles.js';
@@ -18,6 +19,16 @@ export interface StoreDeps {
   env: Env;
   /** Writes one line to stderr. */
   warn: (line: string) => void;
+}
+
+/** The token inside a stored token record, without parsing the rest. */
+function tokenOf(record: string): string | null {
+  try {
+    const t = (JSON.parse(record) as { token?: unknown }).token;
+    return typeof t === 'string' ? t : null;
+  } catch {
+    return null;
+  }
 }
 
 export function account(profile: string, name: SecretName): string {
@@ -67,8 +78,11 @@ export class CredentialStore {
     return kind === 'file' ? this.file : this.keychain;
   }
 
+  /** Reads a secret; whatever is read is remembered for redaction (a token by its value). */
   async get(profile: string, storage: StorageKind, name: SecretName): Promise<string | null> {
-    return this.backend(storage).get(account(profile, name));
+    const v = await this.backend(storage).get(account(profile, name));
+    if (v !== null) rememberSecret(name === 'access-token' || name === 'pro-token' ? tokenOf(v) : v);
+    return v;
   }
 
   /** Applies changes (null deletes) in the given storage. */

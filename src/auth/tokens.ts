@@ -44,9 +44,14 @@ export function computeExpiry(token: string, expiresIn: number | null | undefine
   return null;
 }
 
+/** An ISO-8601 UTC time for an epoch-ms value, clamped (see MAX_TIME_MS): never throws. */
+export function isoTime(epochMs: number): string {
+  return new Date(clampTime(epochMs)).toISOString();
+}
+
 /** An expiry for JSON output: ISO-8601 UTC, or null for "never". */
 export function expiryIso(epochMs: number | null): string | null {
-  return epochMs === null ? null : new Date(clampTime(epochMs)).toISOString();
+  return epochMs === null ? null : isoTime(epochMs);
 }
 
 /** Renewal leeway: 30 s for tokens of under an hour, else 5 % of their lifetime. */
@@ -86,7 +91,7 @@ export function parseStoredToken(raw: string | null): StoredToken | null {
 
 export function formatWhen(epochMs: number, now: number): string {
   epochMs = clampTime(epochMs);
-  const iso = expiryIso(epochMs)!.replace(/\.\d{3}Z$/, 'Z');
+  const iso = isoTime(epochMs).replace(/\.\d{3}Z$/, 'Z');
   const d = Math.round((epochMs - now) / 1000);
   const abs = Math.abs(d);
   const span = abs < 90 ? `${abs} s` : abs < 5400 ? `${Math.round(abs / 60)} min` : abs < 172_800 ? `${Math.round(abs / 3600)} h` : `${Math.round(abs / 86_400)} days`;

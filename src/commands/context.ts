@@ -7,6 +7,7 @@ import type { NetOptions } from '../auth/net.js';
 import { configDir, type Env } from '../auth/paths.js';
 import { CredentialStore } from '../auth/store.js';
 import type { Io } from '../output/io.js';
+import { knownSecrets, redact, rememberSecret } from '../api/redact.js';
 
 export interface CommonOptions {
   profile?: string;
@@ -38,9 +39,19 @@ export function parseTimeout(flag: string | undefined, env: Env): number | undef
   return Math.round(s * 1000);
 }
 
-export function makeCtx(io: Io, env: Env, signal: AbortSignal): Ctx {
+/** Environment variables whose values are secrets: never shown, whatever a server echoes. */
+const SECRET_VARIABLES = ['ZENML_STORE_API_KEY', 'ZENML_STORE_API_TOKEN', 'ZENML_STORE_PASSWORD', 'ZENML_PRO_API_KEY', 'ZENML_PRO_API_TOKEN'] as const;
+
+/** The same streams, with every stderr line redacted (by value and by shape) before it is written. */
+export function redactingIo(io: Io): Io {
+  return Object.assign(Object.create(io) as Io, { err: (line: string) => io.err(redact(line)) });
+}
+
+export function makeCtx(rawIo: Io, env: Env, signal: AbortSignal): Ctx {
   let store: CredentialStore | undefined;
-  const secrets: string[] = [];
+  for (const v of SECRET_VARIABLES) rememberSecret(env[v]);
+  const secrets = knownSecrets();
+  const io = redactingIo(rawIo);
   const warn = (line: string) => io.err(line);
   return {
     io,

@@ -13,6 +13,8 @@ import { register as pro } from './pro/index.js';
 import { register as endpoints } from './endpoints/index.js';
 import { register as docs } from './docs/index.js';
 import { register as completion } from './completion/index.js';
+import { register as exec } from './exec/index.js';
+import { register as env } from './env/index.js';
 
 export function registerCommands(program: Command, ctx: Ctx): void {
   login(program, ctx);
@@ -28,4 +30,6 @@ export function registerCommands(program: Command, ctx: Ctx): void {
   endpoints(program, ctx);
   docs(program, ctx);
   completion(program, ctx);
+  exec(program, ctx);
+  env(program, ctx);
 }

@@ -22,8 +22,9 @@ export async function readStdin(io: Io, what: string, maxBytes = 1 << 20): Promi
 
 /** A secret from stdin: the first line, trimmed. Empty is an error unless allowed. */
 export async function readSecretFromStdin(io: Io, what: string, allowEmpty = false): Promise<string> {
-  if (io.stdinIsTTY) io.stderr.write(`Paste the ${what}, then press Ctrl-D: `);
-  const text = await readStdin(io, `the ${what}`, 64 * 1024);
+  // A terminal echoes what is pasted into it (and keeps it in scrollback and logs): read it
+  // there without echo, as the hidden prompt does.
+  const text = io.stdinIsTTY && io.stdin.setRawMode ? await promptHidden(io, what) : await readStdin(io, `the ${what}`, 64 * 1024);
   const line = text.split(/\r?\n/)[0]!.trim();
   if (!allowEmpty && line === '') throw new UsageError(`no ${what} on stdin`);
   return line;
@@ -34,9 +35,10 @@ export async function promptHidden(io: Io, label: string): Promise<string> {
   if (!io.stdinIsTTY || !io.stdin.setRawMode) {
     throw new UsageError(`no terminal to ask for the ${label} on`, { hint: `Pass it on stdin instead (see --help).` });
   }
-  io.stderr.write(`${label[0]!.toUpperCase()}${label.slice(1)}: `);
   const stdin = io.stdin;
+  // Echo off before the prompt shows: what is typed or pasted the moment it appears stays hidden.
   stdin.setRawMode!(true);
+  io.stderr.write(`${label[0]!.toUpperCase()}${label.slice(1)}: `);
   stdin.resume();
   return new Promise<string>((resolve, reject) => {
     let value = '';

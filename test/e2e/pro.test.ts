@@ -82,7 +82,7 @@ describe('pro login', () => {
     expect((await box.run(['pro', 'login', '--token', '-'], { input: soon, env: proEnv() })).exitCode).toBe(0);
     const r = await box.run(['pro', 'users', 'me'], { env: proEnv() });
     expect(r.exitCode).toBe(4);
-    expect(r.stderr).toMatch(/Pro API token expired .*one hour.*API Tokens/);
+    expect(r.stderr).toMatch(/Pro API token of profile "default" expired .*one hour.*API Tokens/);
     const dead = pro.issueToken({ expiresInSeconds: -10 });
     const l = await box.run(['pro', 'login', '--token', '-'], { input: dead, env: proEnv() });
     expect(l.exitCode).toBe(4);

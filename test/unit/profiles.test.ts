@@ -57,6 +57,8 @@ describe('profilesProblem: every profile and field checked on read', () => {
     [{ profiles: { a: { server: 'ftp://h' } } }, 'profile "a", field "server" must be an http(s) URL, not "ftp://h"'],
     [{ profiles: { a: { verifySsl: 'no' } } }, 'profile "a", field "verifySsl" must be true or false, not "no"'],
     [{ profiles: { a: { storage: 'disk' } } }, 'profile "a", field "storage" must be one of keychain, file, not "disk"'],
+    [{ profiles: { a: { auth: 'pro-token' } } }, 'profile "a", field "auth" must be one of api-key, password, token, device, pro-external, not "pro-token"'],
+    [{ profiles: { a: { insecureHttp: 'http://h' } } }, 'profile "a", field "insecureHttp" must be a list of strings, not "http://h"'],
     [{ profiles: { a: { user: { id: 'u', name: 5, serviceAccount: true } } } }, 'profile "a", field "user" must be an object with "id" (a string), "name" (a string), "serviceAccount" (true or false), not an object'],
     [{ profiles: { '../x': {} } }, 'profile "../x" is not a valid profile name'],
     [{ current: 7, profiles: {} }, '"current" must be a profile name, not a number'],

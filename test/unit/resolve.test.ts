@@ -20,7 +20,7 @@ const ENV_CREDS = { ZENML_STORE_URL: 'https://env.example.com/api/v1', ZENML_STO
 describe('resolveProfile', () => {
   it('--profile wins over everything', () => {
     const a = resolveProfile(config('dev'), { flag: 'prod', env: { ...ENV_CREDS, ZENML_API_PROFILE: 'ci' } });
-    expect(a).toEqual({ name: 'prod', source: 'flag', settings: config().profiles.prod });
+    expect(a).toEqual({ name: 'prod', source: 'flag', settings: config().profiles.prod, insecureHttpAllowed: false });
     expect(a.env).toBeUndefined();
   });
 
@@ -31,6 +31,7 @@ describe('resolveProfile', () => {
       source: 'environment',
       settings: { server: 'https://env.example.com', auth: 'api-key' },
       env: { server: 'https://env.example.com', apiKey: KEY },
+      insecureHttpAllowed: false,
     });
     expect(ENV_PROFILE_NAME).toBe('(environment)');
   });
@@ -48,12 +49,12 @@ describe('resolveProfile', () => {
 
   it('then ZENML_API_PROFILE', () => {
     const a = resolveProfile(config('dev'), { env: { ZENML_API_PROFILE: 'ci' } });
-    expect(a).toEqual({ name: 'ci', source: 'ZENML_API_PROFILE', settings: config().profiles.ci });
+    expect(a).toEqual({ name: 'ci', source: 'ZENML_API_PROFILE', settings: config().profiles.ci, insecureHttpAllowed: false });
   });
 
   it('then the current profile', () => {
     const a = resolveProfile(config('dev'), { env: {} });
-    expect(a).toEqual({ name: 'dev', source: 'current', settings: config().profiles.dev });
+    expect(a).toEqual({ name: 'dev', source: 'current', settings: config().profiles.dev, insecureHttpAllowed: false });
   });
 
   it('an empty ZENML_API_PROFILE or ZENML_STORE_URL is ignored', () => {

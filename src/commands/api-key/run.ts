@@ -1,6 +1,7 @@
 /** The work of `api-key create | list | describe | activate | deactivate | delete | rotate`. */
 import { canonicalUuid, secretOf, withoutSecret, type ApiKey } from '../../api/accounts.js';
-import { updateProfilesAfterRotation, type ProfileUpdate } from '../../auth/rotate.js';
+import { candidateProfiles, updateProfilesAfterRotation, type ProfileUpdate } from '../../auth/rotate.js';
+import { holdRenewLocks } from '../../auth/token-session.js';
 import { UsageError } from '../../errors.js';
 import { printJson } from '../../output/json.js';
 import { printRecord, printTable } from '../../output/table.js';
@@ -145,12 +146,22 @@ export async function rotate(args: string[], opts: RotateOptions, ctx: Ctx): Pro
   let key: ApiKey;
   let saId: string;
   let secret: string;
+  const store = ctx.store();
+  // The profiles that may log in with this key keep their renewal locks from before the rotation
+  // until they hold the new key: a renewal in between would log in with the key being replaced.
+  let releaseRenewals: () => void = () => undefined;
   try {
     [saId, key, secret] = await claimed(sink, async () => {
       const id = await accounts.serviceAccountId(saArg);
+      await session.validToken(); // renewed, if it must be, before its lock may be held here
+      const server = { url: session.server, id: session.profile.settings.serverId };
+      releaseRenewals = await holdRenewLocks(store, candidateProfiles(store.profiles.read(), { server, serviceAccountId: canonicalUuid(id) }));
       const k = await accounts.rotateApiKey(id, keyArg, retain);
       return [id, k, secretOf(k)] as const;
     });
+  } catch (e) {
+    releaseRenewals();
+    throw e;
   } finally {
     await client.close();
   }
@@ -169,6 +180,8 @@ export async function rotate(args: string[], opts: RotateOptions, ctx: Ctx): Pro
     });
   } catch (e) {
     unchecked = e instanceof Error ? e.message : String(e);
+  } finally {
+    releaseRenewals();
   }
 
   deliver(ctx, opts, sink, key, secret, { profiles: updates.map((u) => ({ profile: u.profile, updated: u.outcome === 'updated' })) });

@@ -13,11 +13,13 @@ export function register(program: Command, ctx: Ctx): void {
     .option('--password-stdin', 'read the password from stdin (with --username)')
     .option('--web', 'log in through the browser (device authorization): prints a URL and a code')
     .option('--pro-workspace <name-or-id>', 'log in to a ZenML Pro workspace with your Pro credentials (see `pro login`)')
-    .option('--profile <name>', 'the profile to create or update (default: the one for this server, or "default")')
+    .option('--pro-profile <name>', 'with --pro-workspace: the profile whose Pro credentials to use (default: ZENML_PRO_API_*, else --profile or the current profile when it has Pro credentials, else the only profile that has)')
+    .option('--profile <name>', 'the profile to create or update (default: the current one if it is on this server, else the only one on it, else "default")')
     .option('--ca-cert <file>', 'trust this PEM CA bundle for the server (stored in the profile)')
     .option('--insecure-storage', 'store secrets in a 0600 file instead of the OS keychain')
     .option('--allow-insecure-http', 'allow plain http:// to a host that is not this machine')
-    .option('--no-switch', 'do not make this profile the current one');
+    .option('--no-switch', 'do not make this profile the current one')
+    .option('--force', "replace a profile's server or identity without asking (needed without a terminal)");
   networkOptions(cmd);
   jsonOption(cmd, 'print who was logged in, as JSON');
   examples(cmd, [
@@ -28,6 +30,7 @@ export function register(program: Command, ctx: Ctx): void {
     'zenml-api login https://zenml.example.com --token -          # dashboard token',
     'zenml-api login https://zenml.example.com --web              # browser, device flow',
     'zenml-api login --pro-workspace my-workspace                 # after `zenml-api pro login`',
+    'zenml-api login --pro-workspace ws --pro-profile pro --profile ws',
   ]);
   cmd.action(lazy(ctx, () => import('./run.js')));
 }

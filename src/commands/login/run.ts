@@ -1,13 +1,15 @@
 import { envServerCredentials } from '../../auth/env.js';
 import { performLogin, type LoginMethod, type LoginResult } from '../../auth/login.js';
-import { validateProfileName, type ConfigData } from '../../auth/profiles.js';
+import { reloginHint } from '../../auth/kinds.js';
+import { profileAllowsInsecureHttp, requireSafeTransport } from '../../auth/origin.js';
+import { validateProfileName, type ConfigData, type StoredProfile } from '../../auth/profiles.js';
 import { unknownProfile } from '../../auth/resolve.js';
 import { expiryIso, formatWhen } from '../../auth/tokens.js';
-import { isLoopbackUrl, normalizeServerUrl } from '../../auth/url.js';
+import { normalizeServerUrl } from '../../auth/url.js';
 import { UsageError } from '../../errors.js';
 import { printJson } from '../../output/json.js';
 import { terminalSafe } from '../../output/sanitize.js';
-import { promptHidden, readSecretFromStdin } from '../../output/prompt.js';
+import { confirm, promptHidden, readSecretFromStdin } from '../../output/prompt.js';
 import { readSecretFlag } from '../secret-input.js';
 import type { CommonOptions, Ctx } from '../context.js';
 import { existsSync, statSync } from 'node:fs';
@@ -24,14 +26,22 @@ interface Options extends CommonOptions {
   allowInsecureHttp?: boolean;
   switch?: boolean;
   proWorkspace?: string;
+  proProfile?: string;
+  force?: boolean;
 }
 
-/** Picks the profile name: --profile, else the profile already on this server, else "default" or the host. */
+/**
+ * Picks the profile name: --profile; else, with a URL, the current profile when it is on that
+ * server, else the only profile on it, else "default" (or one named after the host); without a
+ * URL, ZENML_API_PROFILE or the current profile.
+ */
 function pickProfile(config: ConfigData, server: string | undefined, flag: string | undefined, fromEnv: string | undefined): string {
   if (flag !== undefined) return validateProfileName(flag);
   if (server) {
-    const same = Object.entries(config.profiles).find(([, p]) => p.server === server);
-    if (same) return same[0];
+    const onServer = Object.keys(config.profiles).filter((n) => config.profiles[n]!.server === server);
+    if (config.current && onServer.includes(config.current)) return config.current;
+    if (onServer.length === 1) return onServer[0]!;
+    if (onServer.length > 1) throw new UsageError(`several profiles are on ${server} (${onServer.sort().join(', ')}): choose one with --profile NAME`);
     if (!config.profiles.default) return 'default';
     return validateProfileName(new URL(server).host.replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 64) || 'server');
   }
@@ -39,6 +49,31 @@ function pickProfile(config: ConfigData, server: string | undefined, flag: strin
   if (!name) throw new UsageError('which server? Give its URL: `zenml-api login https://zenml.example.com --api-key -`');
   if (!config.profiles[name]) throw unknownProfile(name, config);
   return name;
+}
+
+/** How an identity reads in a question: `service account "bot" on https://…`. */
+function identity(p: Pick<StoredProfile, 'server' | 'user'>): string {
+  const who = p.user ? `${p.user.serviceAccount ? 'service account' : 'user'} "${p.user.name}"` : 'nobody';
+  return `${who} on ${p.server ?? '(no server)'}`;
+}
+
+/**
+ * A login that would change who a profile is (another server, or another user) asks first on a
+ * terminal (default no); without one it needs --force. A new profile, a logged-out one, or a
+ * fresh login as the same identity does not ask.
+ */
+export async function guardIdentityChange(ctx: Ctx, force: boolean | undefined, profile: string, before: StoredProfile | undefined, after: Pick<StoredProfile, 'server' | 'user'>): Promise<void> {
+  if (force || !before?.server || !before.auth) return;
+  // Who a profile is, as its user sees it: the server's URL and the account's name and kind (ids
+  // change when a server is deployed anew at the same URL, and that is not a change of identity).
+  const serverChanges = before.server !== after.server;
+  const userChanges = after.user !== undefined && before.user !== undefined && (before.user.name !== after.user.name || before.user.serviceAccount !== after.user.serviceAccount);
+  if (!serverChanges && !userChanges) return;
+  const change = `profile "${profile}" is ${identity(before)}; this login would make it ${after.user ? identity(after) : `a login on ${after.server}`}`;
+  if (!ctx.io.stdinIsTTY || !ctx.io.stderrIsTTY) {
+    throw new UsageError(`${change}: pass --force to replace it, or --profile NAME for another profile`);
+  }
+  if (!(await confirm(ctx.io, ctx.signal, `${change}. Replace it?`))) throw new UsageError('cancelled: nothing was changed');
 }
 
 export async function run(args: string[], opts: Options, ctx: Ctx): Promise<void> {
@@ -57,9 +92,9 @@ export async function run(args: string[], opts: Options, ctx: Ctx): Promise<void
   const existing = config.profiles[profile];
   const target = server ?? existing?.server;
   if (!target) throw new UsageError(`profile "${profile}" has no server yet: give its URL`);
-  if (target.startsWith('http://') && !isLoopbackUrl(target) && !opts.allowInsecureHttp) {
-    throw new UsageError(`refusing to send credentials over plain http to ${new URL(target).host}: use https, or pass --allow-insecure-http if you really mean it`);
-  }
+  requireSafeTransport(target, opts.allowInsecureHttp === true || profileAllowsInsecureHttp(existing ?? {}, target), 'flag');
+  // Asked before any credential is sent: the server is known now, the user only after the login.
+  await guardIdentityChange(ctx, opts.force, profile, existing, { server: target });
   let caCert: string | undefined;
   if (opts.caCert !== undefined) {
     caCert = resolve(opts.caCert);
@@ -104,6 +139,7 @@ export async function run(args: string[], opts: Options, ctx: Ctx): Promise<void
     throw new UsageError('how do you want to log in? Pass --api-key, --token, --username or --web (see `zenml-api login --help`)');
   }
 
+  if (server === undefined) ctx.warn(`Logging in to ${target} for profile "${profile}".`);
   if (envServerCredentials(ctx.env)) {
     ctx.warn('note: ZENML_STORE_URL is set: commands without --profile use those environment credentials, not this profile, until it is unset');
   }
@@ -116,13 +152,15 @@ export async function run(args: string[], opts: Options, ctx: Ctx): Promise<void
       method,
       forceFile: opts.insecureStorage === true,
       makeCurrent: opts.switch !== false,
+      insecureHttp: opts.allowInsecureHttp === true,
+      beforeStore: (after) => guardIdentityChange(ctx, opts.force, profile, existing, after),
     },
     { store, net: ctx.net(opts), now: ctx.now, warn: ctx.warn },
   );
-  printLoginResult(ctx, opts, result, method.kind, store.file.location);
+  printLoginResult(ctx, opts, result, store.file.location);
 }
 
-export function printLoginResult(ctx: Ctx, opts: CommonOptions, result: LoginResult, methodKind: string, fileLocation: string): void {
+export function printLoginResult(ctx: Ctx, opts: CommonOptions, result: LoginResult, fileLocation: string): void {
   const body = (result.user.body ?? {}) as Record<string, unknown>;
   const kind = body.is_service_account ? 'service account' : 'user';
   const expiry = result.token.expiresAt === null ? 'never expires' : `expires ${formatWhen(result.token.expiresAt, ctx.now())}`;
@@ -133,13 +171,12 @@ export function printLoginResult(ctx: Ctx, opts: CommonOptions, result: LoginRes
       server_version: result.info.version,
       user: { id: result.user.id, name: result.user.name, service_account: Boolean(body.is_service_account) },
       token_expires_at: expiryIso(result.token.expiresAt),
+      renewable: result.renewable,
       storage: result.storage,
     });
     return;
   }
   ctx.warn(`Logged in to ${result.server} (ZenML ${terminalSafe(result.info.version)}) as ${terminalSafe(result.user.name)} (${kind}), profile "${result.profile}".`);
-  const renewed = methodKind === 'api-key' || methodKind === 'password' || methodKind === 'pro-external';
-  ctx.warn(`The token ${expiry}${renewed && result.token.expiresAt !== null ? ' and is renewed automatically' : ''}; secrets are in ${result.storage === 'keychain' ? 'the OS keychain' : fileLocation}.`);
-  if (methodKind === 'token' && result.token.expiresAt !== null) ctx.warn('A dashboard token cannot be renewed: log in again when it expires.');
+  ctx.warn(`The token ${expiry}${result.renewable && result.token.expiresAt !== null ? ' and is renewed automatically' : ''}; secrets are in ${result.storage === 'keychain' ? 'the OS keychain' : fileLocation}.`);
+  if (!result.renewable && result.token.expiresAt !== null) ctx.warn(`It cannot be renewed: ${reloginHint(result.kind, result.profile, false)}`);
 }
-

@@ -8,7 +8,7 @@ import { serializeToken } from '../../auth/tokens.js';
 import { normalizeServerUrl } from '../../auth/url.js';
 import { AuthError, UsageError } from '../../errors.js';
 import type { CommonOptions, Ctx } from '../context.js';
-import { printLoginResult } from './run.js';
+import { guardIdentityChange, printLoginResult } from './run.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -20,10 +20,19 @@ async function findWorkspace(api: ProApi, nameOrId: string): Promise<ProWorkspac
   return matches[0]!;
 }
 
-export async function loginToWorkspace(nameOrId: string, opts: CommonOptions & { insecureStorage?: boolean; switch?: boolean }, ctx: Ctx): Promise<void> {
+interface WorkspaceOptions extends CommonOptions {
+  insecureStorage?: boolean;
+  switch?: boolean;
+  proProfile?: string;
+  allowInsecureHttp?: boolean;
+  force?: boolean;
+}
+
+export async function loginToWorkspace(nameOrId: string, opts: WorkspaceOptions, ctx: Ctx): Promise<void> {
   const store = ctx.store();
-  // The Pro credentials come from the current profile (or ZENML_PRO_API_*); --profile names the new one.
-  const pro = openProSession(store, { env: ctx.env, net: ctx.net(opts), now: ctx.now, warn: ctx.warn });
+  // The Pro credentials: --pro-profile, else ZENML_PRO_API_*, else --profile or the current
+  // profile when it holds them, else the only profile that does (auth/resolve.ts).
+  const pro = openProSession(store, { flag: opts.proProfile, selected: opts.profile, env: ctx.env, net: ctx.net(opts), now: ctx.now, warn: ctx.warn });
   const proToken = await pro.validToken();
   const client = makeProClient(pro.baseUrl, ctx.net(opts), pro.provider(), ctx.warn);
   let ws: ProWorkspace;
@@ -38,10 +47,10 @@ export async function loginToWorkspace(nameOrId: string, opts: CommonOptions & {
   }
   const server = normalizeServerUrl(url, 'workspace server URL');
   const profile = validateProfileName(opts.profile ?? ws.name.replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 64));
-  ctx.net(opts).secrets!.push(proToken.token);
+  const before = store.profiles.read().profiles[profile];
 
   // The workspace profile keeps the Pro credentials it needs to renew its (one-hour) token.
-  const proKey = pro.renewable && pro.profileName ? await store.get(pro.profileName, pro.settings.storage ?? 'keychain', 'pro-api-key') : null;
+  const proKey = pro.renewable && pro.profileName ? await pro.apiKey() : null;
   const result = await performLogin(
     {
       profile,
@@ -50,16 +59,16 @@ export async function loginToWorkspace(nameOrId: string, opts: CommonOptions & {
       method: { kind: 'pro-external', proToken: proToken.token },
       forceFile: opts.insecureStorage === true,
       makeCurrent: opts.switch !== false,
+      insecureHttp: opts.allowInsecureHttp === true,
+      beforeStore: (after) => guardIdentityChange(ctx, opts.force, profile, before, after),
       extra: {
         proWorkspace: { id: ws.id, name: ws.name },
         ...(pro.fromEnvironment ? {} : { proAuth: proKey ? 'pro-api-key' : 'pro-token' }),
-        ...(pro.baseUrl !== DEFAULT_PRO_API_URL ? { proApiUrl: pro.baseUrl } : {}),
+        ...(pro.active.baseUrl !== DEFAULT_PRO_API_URL ? { proApiUrl: pro.active.baseUrl } : {}),
       },
-      extraSecrets: pro.fromEnvironment
-        ? {}
-        : { 'pro-token': serializeToken(proToken), 'pro-api-key': proKey },
+      extraSecrets: pro.fromEnvironment ? {} : { 'pro-token': serializeToken(proToken), 'pro-api-key': proKey },
     },
     { store, net: ctx.net(opts), now: ctx.now, warn: ctx.warn },
   );
-  printLoginResult(ctx, opts, result, 'pro-external', store.file.location);
+  printLoginResult(ctx, opts, result, store.file.location);
 }

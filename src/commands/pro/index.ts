@@ -12,7 +12,8 @@ export function register(program: Command, ctx: Ctx): void {
     .option('--token [source]', "a Pro API token from the dashboard: '-' reads stdin; alone, a hidden prompt")
     .option('--api-key [source]', "a ZENPROKEY_ key (service account or personal access token): '-' reads stdin; alone, a prompt")
     .option('--pro-api-url <url>', 'the Pro management API (default https://cloudapi.zenml.io, or ZENML_PRO_API_URL)')
-    .option('--insecure-storage', 'store secrets in a 0600 file instead of the OS keychain');
+    .option('--insecure-storage', 'store secrets in a 0600 file instead of the OS keychain')
+    .option('--allow-insecure-http', 'allow a plain http:// Pro API URL on a host that is not this machine');
   profileOption(login);
   networkOptions(login);
   login.option('--json', 'print who was logged in, as JSON');

@@ -5,6 +5,7 @@ import { performProLogin } from '../../auth/pro-login.js';
 import { openProSession } from '../../auth/pro-session.js';
 import { DEFAULT_PRO_API_URL, validateProfileName } from '../../auth/profiles.js';
 import { unknownProfile } from '../../auth/resolve.js';
+import { profileAllowsInsecureHttp, requireSafeTransport } from '../../auth/origin.js';
 import { expiryIso, formatWhen } from '../../auth/tokens.js';
 import { normalizeServerUrl } from '../../auth/url.js';
 import { UsageError } from '../../errors.js';
@@ -19,6 +20,7 @@ interface LoginOptions extends CommonOptions {
   apiKey?: string | boolean;
   proApiUrl?: string;
   insecureStorage?: boolean;
+  allowInsecureHttp?: boolean;
 }
 
 export async function login(_args: string[], opts: LoginOptions, ctx: Ctx): Promise<void> {
@@ -33,6 +35,8 @@ export async function login(_args: string[], opts: LoginOptions, ctx: Ctx): Prom
     : (envProCredentials(ctx.env)?.proApiUrl ?? existing?.proApiUrl ?? DEFAULT_PRO_API_URL);
   const secrets = ctx.net(opts).secrets!;
   let method: { kind: 'pro-token'; token: string } | { kind: 'pro-api-key'; apiKey: string };
+  // Refused before the secret is even read; performProLogin checks again, as every login does.
+  requireSafeTransport(proApiUrl, opts.allowInsecureHttp === true || profileAllowsInsecureHttp(existing ?? {}, proApiUrl), 'flag');
   if (opts.apiKey !== undefined) {
     const apiKey = await readSecretFlag(ctx, opts.apiKey, 'ZenML Pro API key', '--api-key');
     secrets.push(apiKey);
@@ -47,17 +51,17 @@ export async function login(_args: string[], opts: LoginOptions, ctx: Ctx): Prom
     method = { kind: 'pro-token', token };
   }
   const r = await performProLogin(
-    { profile, proApiUrl, method, forceFile: opts.insecureStorage === true },
+    { profile, proApiUrl, method, forceFile: opts.insecureStorage === true, insecureHttp: opts.allowInsecureHttp === true },
     { store, net: ctx.net(opts), now: ctx.now, warn: ctx.warn },
   );
   const who = r.user.email ?? r.user.username ?? r.user.name ?? r.user.id;
   const expiry = r.token.expiresAt === null ? 'has no known expiry' : `expires ${formatWhen(r.token.expiresAt, ctx.now())}`;
   if (opts.json) {
-    printJson(ctx.io, { profile, pro_api_url: proApiUrl, user: r.user, token_expires_at: expiryIso(r.token.expiresAt), storage: r.storage });
+    printJson(ctx.io, { profile, pro_api_url: proApiUrl, user: r.user, token_expires_at: expiryIso(r.token.expiresAt), renewable: r.renewable, storage: r.storage });
     return;
   }
   ctx.warn(`Logged in to ZenML Pro (${proApiUrl}) as ${terminalSafe(String(who))}${r.user.is_service_account ? ' (service account)' : ''}, profile "${profile}".`);
-  ctx.warn(`The Pro token ${expiry}${method.kind === 'pro-api-key' ? ' and is renewed from the key automatically' : ''}.`);
+  ctx.warn(`The Pro token ${expiry}${r.renewable ? ' and is renewed from the key automatically' : ''}.`);
 }
 
 export async function logout(_args: string[], opts: CommonOptions, ctx: Ctx): Promise<void> {

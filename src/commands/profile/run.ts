@@ -1,7 +1,8 @@
-import type { StoredProfile } from '../../auth/profiles.js';
-import { validateProfileName } from '../../auth/profiles.js';
+import { credentialsLabel, renews } from '../../auth/kinds.js';
+import { DEFAULT_PRO_API_URL, validateProfileName, type StoredProfile } from '../../auth/profiles.js';
 import { unknownProfile } from '../../auth/resolve.js';
-import type { SecretName } from '../../auth/store.js';
+import { SECRET_NAMES, type SecretName } from '../../auth/store.js';
+import { formatWhen, isoTime, parseStoredToken } from '../../auth/tokens.js';
 import { UsageError } from '../../errors.js';
 import { printJson } from '../../output/json.js';
 import { printRecord, printTable } from '../../output/table.js';
@@ -15,7 +16,9 @@ function summary(name: string, p: StoredProfile, current: boolean) {
     auth: p.auth ?? null,
     user: p.user?.name ?? (p.username || null),
     pro_auth: p.proAuth ?? null,
-    pro_api_url: p.proApiUrl ?? null,
+    pro_api_url: p.proAuth ? (p.proApiUrl ?? DEFAULT_PRO_API_URL) : null,
+    renewable: renews(p.auth, p),
+    pro_renewable: p.proAuth ? renews(p.proAuth) : null,
     storage: p.storage ?? null,
   };
 }
@@ -33,7 +36,7 @@ export async function list(_a: string[], opts: CommonOptions, ctx: Ctx): Promise
   await printTable(
     ctx.io,
     ['', 'PROFILE', 'SERVER', 'AUTH', 'USER', 'STORAGE'],
-    rows.map((r) => [r.current ? '*' : '', r.name, r.server ?? '', r.auth ?? 'logged out', r.user ?? '', r.storage ?? '']),
+    rows.map((r) => [r.current ? '*' : '', r.name, r.server ?? '', credentialsLabel(r.auth ?? undefined, r.pro_auth ?? undefined), r.user ?? '', r.storage ?? '']),
   );
 }
 
@@ -55,31 +58,44 @@ export async function show(args: string[], opts: CommonOptions, ctx: Ctx): Promi
   const p = cfg.profiles[name];
   if (!p) throw unknownProfile(name, cfg);
   const secrets: Partial<Record<SecretName, boolean>> = {};
-  const names: SecretName[] = ['api-key', 'password', 'access-token', 'pro-token', 'pro-api-key'];
-  for (const n of names) {
+  const expiries: Partial<Record<'access-token' | 'pro-token', string | null>> = {};
+  for (const n of SECRET_NAMES) {
     const v = p.storage ? await store.get(name, p.storage, n) : null;
     secrets[n] = v !== null;
+    if (n === 'access-token' || n === 'pro-token') {
+      const t = parseStoredToken(v);
+      expiries[n] = t?.expiresAt != null ? isoTime(t.expiresAt) : null;
+    }
   }
   if (opts.json) {
-    printJson(ctx.io, { ...summary(name, p, name === cfg.current), ca_cert: p.caCert ?? null, verify_ssl: p.verifySsl !== false, server_version: p.serverVersion ?? null, secrets });
+    printJson(ctx.io, {
+      ...summary(name, p, name === cfg.current),
+      ca_cert: p.caCert ?? null,
+      verify_ssl: p.verifySsl !== false,
+      server_version: p.serverVersion ?? null,
+      token_expires_at: expiries['access-token'] ?? null,
+      pro_token_expires_at: expiries['pro-token'] ?? null,
+      secrets,
+    });
     return;
   }
-  const present = (b: boolean | undefined) => (b ? 'present' : 'absent');
+  const present = (b: boolean | undefined, expiry?: string | null) => (b ? `present${expiry ? `, expires ${formatWhen(Date.parse(expiry), ctx.now())}` : ''}` : 'absent');
   await printRecord(ctx.io, [
     ['profile', `${name}${name === cfg.current ? ' (current)' : ''}`],
     ['server', p.server ?? ''],
     ['server version', p.serverVersion ?? ''],
-    ['auth', p.auth ?? 'logged out'],
+    ['auth', credentialsLabel(p.auth, p.proAuth)],
+    ['renewed automatically', [p.auth ? (renews(p.auth, p) ? 'yes' : 'no') : null, p.proAuth ? `Pro: ${renews(p.proAuth) ? 'yes' : 'no'}` : null].filter(Boolean).join(', ')],
     ['user', p.user ? `${p.user.name}${p.user.serviceAccount ? ' (service account)' : ''}` : (p.username ?? '')],
     ['storage', p.storage === 'file' ? `file (${store.file.location})` : (p.storage ?? '')],
     ['CA bundle', p.caCert ?? ''],
     ['verify TLS', p.verifySsl === false ? 'no' : 'yes'],
-    ['Pro API', p.proApiUrl ?? ''],
+    ['Pro API', p.proAuth ? (p.proApiUrl ?? DEFAULT_PRO_API_URL) : (p.proApiUrl ?? '')],
     ['Pro auth', p.proAuth ?? ''],
     ['API key', present(secrets['api-key'])],
     ['password', present(secrets.password)],
-    ['access token', present(secrets['access-token'])],
-    ['Pro token', present(secrets['pro-token'])],
+    ['access token', present(secrets['access-token'], expiries['access-token'])],
+    ['Pro token', present(secrets['pro-token'], expiries['pro-token'])],
     ['Pro API key', present(secrets['pro-api-key'])],
   ]);
 }

@@ -1,8 +1,8 @@
-import { UsageError } from '../../errors.js';
 import { expiryIso } from '../../auth/tokens.js';
 import { printJson } from '../../output/json.js';
 import type { CommonOptions, Ctx } from '../context.js';
 import { connect, openSession } from '../session.js';
+import { expiresInSeconds, mintToken } from './mint.js';
 
 interface Options extends CommonOptions {
   expiresIn?: string;
@@ -25,18 +25,10 @@ export async function run(_args: string[], opts: Options, ctx: Ctx): Promise<voi
 }
 
 async function mint(opts: Options, ctx: Ctx): Promise<void> {
-  const seconds = Number(opts.expiresIn);
-  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 604_800) {
-    throw new UsageError(`--expires-in must be a whole number of seconds from 1 to 604800, not ${JSON.stringify(String(opts.expiresIn).slice(0, 40))}`);
-  }
+  const seconds = expiresInSeconds(opts.expiresIn!);
   const { session, client, api } = await connect(ctx, opts);
   try {
-    const { computeExpiry } = await import('../../auth/tokens.js');
-    const version = session.profile.settings.serverVersion ?? (await api.info()).version;
-    const now = ctx.now();
-    const token = await api.apiToken(seconds, version);
-    const expiresAt = computeExpiry(token, null, now);
-    if (expiresAt === null) ctx.warn('warning: the server returned a token that never expires (it ignored the requested lifetime)');
+    const { token, expiresAt } = await mintToken(session, api, seconds, ctx);
     if (opts.json) {
       printJson(ctx.io, {
         token,

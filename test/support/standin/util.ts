@@ -25,9 +25,11 @@ export function tokenHex(bytes: number): string {
 /** A settable clock: everything time-dependent in a stand-in reads it. */
 export class Clock {
   offsetMs = 0;
+  /** When set, time stands still here (ms): a test can make logins fall in the same second. */
+  frozenMs: number | null = null;
   private lastMicros = 0;
   nowMs(): number {
-    return Date.now() + this.offsetMs;
+    return (this.frozenMs ?? Date.now()) + this.offsetMs;
   }
   nowSec(): number {
     return Math.floor(this.nowMs() / 1000);

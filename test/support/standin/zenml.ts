@@ -102,6 +102,11 @@ export interface Standin {
   readonly maxInFlight: number;
   /** Moves the stand-in's clock forward (or back). */
   advanceTime(seconds: number): void;
+  /**
+   * Stops (true) or restarts (false) the stand-in's clock. Stopped, every login with the same
+   * key yields a byte-identical token, as a real server does within one second.
+   */
+  freezeClock(frozen: boolean): void;
   createServiceAccount(name: string, opts?: { description?: string; active?: boolean }): { id: string; name: string };
   createUser(name: string, opts?: { password?: string; active?: boolean; isAdmin?: boolean }): { id: string; name: string };
   /** `key` is a real `ZENKEY_…` in the documented format. */
@@ -300,6 +305,10 @@ export class ZenmlStandinServer extends HttpStandinBase implements Standin {
   advanceTime(seconds: number): void {
     this.clock.offsetMs += seconds * 1000;
   }
+  freezeClock(frozen: boolean): void {
+    this.clock.frozenMs = frozen ? Date.now() : null;
+  }
+
 
   createServiceAccount(name: string, opts: { description?: string; active?: boolean } = {}): { id: string; name: string } {
     if (this.findAccount(name, true)) throw new Error(`service account ${name} exists`);
