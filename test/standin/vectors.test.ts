@@ -366,7 +366,7 @@ describe('ZenML 0.58.0 recorded exchanges, replayed against the 0.58 stand-in', 
         expect(r.setCookie).toHaveLength(1);
         if (e.set_cookie.includes('=""')) {
           expect(r.setCookie[0]).toMatch(
-            new RegExp(`^${cookieName}=""; expires=[A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT; Max-Age=0; Path=/; SameSite=lax$`),
+            new RegExp(`^${cookieName}=""; expires=[A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT; HttpOnly; Max-Age=0; Path=/; SameSite=lax$`),
           );
         } else {
           const token = (r.json as { access_token: string }).access_token;

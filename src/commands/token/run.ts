@@ -1,4 +1,4 @@
-import { UsageError } from '../../errors.js';
+import { NetworkError, UsageError } from '../../errors.js';
 import { printJson } from '../../output/json.js';
 import type { CommonOptions, Ctx } from '../context.js';
 import { connect, openSession } from '../session.js';
@@ -30,10 +30,19 @@ async function mint(opts: Options, ctx: Ctx): Promise<void> {
   }
   const { session, client, api } = await connect(ctx, opts);
   try {
-    const { computeExpiry } = await import('../../auth/tokens.js');
+    const [{ computeExpiry }, { rowForVersion }] = await Promise.all([import('../../auth/tokens.js'), import('../../api/versions.js')]);
     const version = session.profile.settings.serverVersion ?? (await api.info()).version;
+    const { row, note } = rowForVersion(version);
+    if (note) ctx.net(opts).log?.(note);
     const now = ctx.now();
-    const token = await api.apiToken(seconds, version);
+    const token = await api.apiToken(seconds, row);
+    // 0.58 answers some callers (password logins) with their own token, whatever lifetime was
+    // asked for: printing it would pass off a long-lived token as a short-lived one.
+    if (token === (await session.validToken()).token) {
+      throw new NetworkError(`the server (ZenML ${version}) handed back this profile's own token instead of a new one that expires in ${seconds} s; nothing printed`, {
+        hint: 'ZenML 0.58-era servers do this for tokens from a password login: log in with a service-account API key (`zenml-api login --api-key -`) to mint short-lived tokens.',
+      });
+    }
     const expiresAt = computeExpiry(token, null, now);
     if (expiresAt === null) ctx.warn('warning: the server returned a token that never expires (it ignored the requested lifetime)');
     if (opts.json) {
