@@ -1,0 +1,64 @@
+/**
+ * What the client does with the server's version row (src/api/versions.ts): `token --expires-in`
+ * against the stand-in's 0.58 (without token expiry), 0.85 and a version newer than any known.
+ */
+import { writeFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startStandin, type Standin } from '../support/standin/index.js';
+import { Sandbox } from '../support/cli.js';
+
+describe('token --expires-in and the version row', () => {
+  let server: Standin | undefined;
+  let box: Sandbox | undefined;
+  afterEach(async () => {
+    box?.cleanup();
+    await server?.close();
+  });
+
+  it('0.58 without token expiry hands a password login its own token back: said, nothing printed, exit 1', async () => {
+    server = await startStandin({ version: '0.58' });
+    box = new Sandbox();
+    expect((await box.run(['login', server.url, '--username', 'default', '--password-stdin'], { input: '' })).exitCode).toBe(0);
+    const own = (await box.run(['token'])).stdout.trim();
+    const r = await box.run(['token', '--expires-in', '600']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain("handed back this profile's own token instead of a new one that expires in 600 s");
+    expect(r.stderr).not.toContain(own);
+    expect(server.log.find((l) => l.path === '/api/v1/api_token')?.query).toEqual({ expires_minutes: '10' });
+  });
+
+  it('0.58 mints a fresh short-lived token for an API-key login', async () => {
+    server = await startStandin({ version: '0.58' });
+    const { key } = server.createApiKey(server.createServiceAccount('ci').id, 'k');
+    box = new Sandbox();
+    expect((await box.run(['login', server.url, '--api-key', '-'], { input: key })).exitCode).toBe(0);
+    const r = await box.run(['token', '--expires-in', '600', '--json']);
+    expect(r.exitCode).toBe(0);
+    const exp = Date.parse(JSON.parse(r.stdout).expires_at) / 1000 - Date.now() / 1000;
+    expect(exp).toBeGreaterThan(500);
+    expect(exp).toBeLessThan(700);
+  });
+
+  it('0.85 gets the generic-token parameters in seconds', async () => {
+    server = await startStandin({ version: '0.85' });
+    box = new Sandbox();
+    expect((await box.run(['login', server.url, '--username', 'default', '--password-stdin'], { input: '' })).exitCode).toBe(0);
+    const r = await box.run(['token', '--expires-in', '90']);
+    expect(r.exitCode).toBe(0);
+    expect(server.log.find((l) => l.path === '/api/v1/api_token')?.query).toEqual({ token_type: 'generic', expires_in: '90' });
+  });
+
+  it('a version newer than any known uses the newest row and says so with --verbose', async () => {
+    server = await startStandin({ version: '0.9x' });
+    box = new Sandbox();
+    expect((await box.run(['login', server.url, '--username', 'default', '--password-stdin'], { input: '' })).exitCode).toBe(0);
+    const cfg = box.config();
+    cfg.profiles.default!.serverVersion = '1.2.0';
+    writeFileSync(box.files().find((f) => f.path.endsWith('config.json'))!.path, JSON.stringify(cfg));
+    const r = await box.run(['token', '--expires-in', '90', '--verbose']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toContain('server version 1.2.0 is newer than any this tool knows: assuming the newest wire (≥ 0.90)');
+    expect((await box.run(['token', '--expires-in', '90'])).stderr).not.toContain('newer than any');
+  });
+});
