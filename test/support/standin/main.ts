@@ -1,7 +1,7 @@
 // Runs the stand-in(s) as a process (for demos and benchmarks, after bundling
 // with scripts/build.mjs). Prints one JSON line, then serves until SIGTERM/SIGINT.
 //
-//   node build/standin.js [--version 0.58|0.9x] [--latency MS] [--token-lifetime S]
+//   node build/standin.js [--version 0.58|0.85|0.9x] [--latency MS] [--token-lifetime S]
 //     [--port N] [--host H] [--seed RESOURCE=N]... [--pro] [--pro-port N]
 //     [--auth-scheme SCHEME] [--deployment-type T] [--service-account NAME]
 //
@@ -55,7 +55,7 @@ function parseArgs(argv: string[]): Args {
     switch (flag) {
       case '--version': {
         const v = next();
-        if (v !== '0.58' && v !== '0.9x') fail('--version must be 0.58 or 0.9x');
+        if (v !== '0.58' && v !== '0.85' && v !== '0.9x') fail('--version must be 0.58, 0.85 or 0.9x');
         a.version = v;
         break;
       }
@@ -99,7 +99,7 @@ function parseArgs(argv: string[]): Args {
       case '-h':
       case '--help':
         process.stdout.write(
-          'usage: standin [--version 0.58|0.9x] [--latency MS] [--token-lifetime S] [--port N] [--host H] [--seed RESOURCE=N]... [--pro] [--pro-port N] [--auth-scheme S] [--deployment-type T] [--service-account NAME]\n',
+          'usage: standin [--version 0.58|0.85|0.9x] [--latency MS] [--token-lifetime S] [--port N] [--host H] [--seed RESOURCE=N]... [--pro] [--pro-port N] [--auth-scheme S] [--deployment-type T] [--service-account NAME]\n',
         );
         process.exit(0);
         break;

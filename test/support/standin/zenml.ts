@@ -1,7 +1,7 @@
 // A stateful stand-in for a ZenML server (0.58 or 0.9x wire behaviour), see
 // docs/zenml-api.md and README.md next to this file.
 import { existsSync, readFileSync } from 'node:fs';
-import { versionRow, type VersionRow } from '../../../src/api/versions.js';
+import { VERSION_ROWS, versionRow, type VersionRow } from '../../../src/api/versions.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HttpStandinBase, jsonResponse, type Fault, type LoggedRequest, type RequestContext, type StandinResponse } from './core.js';
@@ -193,19 +193,27 @@ const MAX_FAILED_DEVICE_ATTEMPTS = 3;
 const GENERIC_TOKEN_LIFETIME = 3600;
 const MAX_PASSWORD_BYTES = 4096;
 
-const FIXTURE_REL = '../../fixtures/openapi/zenml-0.58.0.json';
+/** The OpenAPI document of the newest recorded version at or below a row (0.9x: 0.85.0's). */
+function openapiFixtureName(row: VersionRow): string {
+  let name = '';
+  for (const r of VERSION_ROWS) {
+    if (r.recorded.length > 0) name = `zenml-${r.recorded[r.recorded.length - 1]}.json`;
+    if (r.id === row.id) break;
+  }
+  return name;
+}
 
-function loadOpenapiFixture(): string | null {
+function loadOpenapiFixture(name: string): string | null {
   const candidates: string[] = [];
   try {
     // Only when running from source (test/support/standin/): a bundle lives
     // elsewhere, and the relative path would then point outside the project.
     const here = fileURLToPath(import.meta.url).replace(/\\/g, '/');
-    if (here.includes('/test/support/standin/')) candidates.push(fileURLToPath(new URL(FIXTURE_REL, import.meta.url)));
+    if (here.includes('/test/support/standin/')) candidates.push(fileURLToPath(new URL(`../../fixtures/openapi/${name}`, import.meta.url)));
   } catch {
     /* not a file: URL */
   }
-  candidates.push(join(process.cwd(), 'test', 'fixtures', 'openapi', 'zenml-0.58.0.json'));
+  candidates.push(join(process.cwd(), 'test', 'fixtures', 'openapi', name));
   for (const c of candidates) {
     if (existsSync(c)) return readFileSync(c, 'utf8');
   }
@@ -1058,8 +1066,9 @@ export class ZenmlStandinServer extends HttpStandinBase implements Standin {
     if (typeof o === 'string') return { status: 200, headers: { 'content-type': 'application/json' }, body: o };
     if (o !== undefined) return jsonResponse(200, o);
     if (this.openapiCache === null) {
-      const raw = loadOpenapiFixture();
-      if (raw === null) return this.detail(500, 'OpenAPI fixture test/fixtures/openapi/zenml-0.58.0.json not found');
+      const name = openapiFixtureName(this.row);
+      const raw = loadOpenapiFixture(name);
+      if (raw === null) return this.detail(500, `OpenAPI fixture test/fixtures/openapi/${name} not found`);
       const doc = JSON.parse(raw) as { info?: { version?: string } };
       if (doc.info) doc.info.version = this.row.standinVersion;
       this.openapiCache = JSON.stringify(doc);
