@@ -8,6 +8,7 @@
 // Output: {"url":…,"proUrl":…|null,"serverId":…,"version":…,
 //          "apiKey"?:…(with --service-account),"proApiKey"?:…,"workspaceId"?:…(with --pro)}
 import { randomUUID } from 'node:crypto';
+import { VERSION_ROWS } from '../../../src/api/versions.js';
 import { startProStandin, startStandin, type AuthScheme, type ProStandin, type ServerVersion } from './index.js';
 
 interface Args {
@@ -55,8 +56,9 @@ function parseArgs(argv: string[]): Args {
     switch (flag) {
       case '--version': {
         const v = next();
-        if (v !== '0.58' && v !== '0.85' && v !== '0.9x') fail('--version must be 0.58, 0.85 or 0.9x');
-        a.version = v;
+        const row = VERSION_ROWS.find((r) => r.id === v);
+        if (!row) fail(`--version must be ${VERSION_ROWS.map((r) => r.id).join(', ')}`);
+        a.version = row.id;
         break;
       }
       case '--latency':
