@@ -31,16 +31,20 @@ async function mint(opts: Options, ctx: Ctx): Promise<void> {
   const { session, client, api } = await connect(ctx, opts);
   try {
     const [{ computeExpiry }, { rowForVersion }] = await Promise.all([import('../../auth/tokens.js'), import('../../api/versions.js')]);
-    const version = session.profile.settings.serverVersion ?? (await api.info()).version;
+    const stored = session.profile.settings.serverVersion;
+    const version = stored ?? (await api.info()).version;
     const { row, note } = rowForVersion(version);
-    if (note) ctx.net(opts).log?.(note);
+    // A stored version's row was already chosen, and said, when the client was built.
+    if (note && !stored) ctx.net(opts).log?.(note);
     const now = ctx.now();
     const token = await api.apiToken(seconds, row);
     // 0.58 answers some callers (password logins) with their own token, whatever lifetime was
     // asked for: printing it would pass off a long-lived token as a short-lived one.
     if (token === (await session.validToken()).token) {
       throw new NetworkError(`the server (ZenML ${version}) handed back this profile's own token instead of a new one that expires in ${seconds} s; nothing printed`, {
-        hint: 'ZenML 0.58-era servers do this for tokens from a password login: log in with a service-account API key (`zenml-api login --api-key -`) to mint short-lived tokens.',
+        hint: row.apiToken.mayReturnCallerToken
+          ? 'Servers of this version do this for tokens from a password login: log in with a service-account API key (`zenml-api login --api-key -`) to mint short-lived tokens.'
+          : 'Mint the token in the dashboard instead.',
       });
     }
     const expiresAt = computeExpiry(token, null, now);
