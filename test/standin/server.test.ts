@@ -265,7 +265,7 @@ describe('0.9x Idempotency-Key and busy server', () => {
   });
 });
 
-describe.each(['0.58', '0.9x'] as ServerVersion[])('%s lists', (version) => {
+describe.each(['0.58', '0.85', '0.9x'] as ServerVersion[])('%s lists', (version) => {
   let s: Standin;
   let tok: string;
   beforeAll(async () => {
