@@ -62,3 +62,30 @@ describe('token --expires-in and the version row', () => {
     expect((await box.run(['token', '--expires-in', '90'])).stderr).not.toContain('newer than any');
   });
 });
+
+describe.each(['0.58', '0.85'] as const)('the lists a user is most likely to page through, on %s', (version) => {
+  let server: Standin;
+  let box: Sandbox;
+  afterEach(async () => {
+    box?.cleanup();
+    await server?.close();
+  });
+
+  it('call runs --paginate gets every run; a bad size is the server\'s 422, said in one line', async () => {
+    server = await startStandin({ version });
+    server.seedItems('pipeline_runs', 23, { status: 'running' });
+    box = new Sandbox();
+    expect((await box.run(['login', server.url, '--username', 'default', '--password-stdin'], { input: '' })).exitCode).toBe(0);
+    const r = await box.run(['call', 'runs', '--paginate', '-q', 'size=5', '-q', 'sort_by=desc:created']);
+    expect(r.exitCode).toBe(0);
+    const names = (JSON.parse(r.stdout) as Array<{ name: string }>).map((i) => i.name);
+    expect(names).toHaveLength(23);
+    expect(names[0]).toBe('pipeline_run-0023');
+    const bad = await box.run(['call', 'stacks', '-q', 'size=0']);
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr).toContain('422');
+    const projects = await box.run(['call', version === '0.58' ? 'workspaces' : 'projects']);
+    expect(JSON.parse(projects.stdout).items.map((i: { name: string }) => i.name)).toEqual(['default']);
+  });
+});
+
