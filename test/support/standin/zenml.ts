@@ -188,6 +188,16 @@ const GRANT_API_KEY = 'zenml-api-key';
 const GRANT_DEVICE = 'urn:ietf:params:oauth:grant-type:device_code';
 const GRANT_EXTERNAL = 'zenml-external';
 const GRANTS = [GRANT_PASSWORD, GRANT_DEVICE, GRANT_API_KEY, GRANT_EXTERNAL];
+/** What a fresh local server holds: the default stack, its two components, the default workspace or project. */
+const FRESH_SERVER: Record<string, Array<[string, Record<string, unknown>]>> = {
+  stacks: [['default', {}]],
+  components: [
+    ['default', { type: 'orchestrator', flavor: 'local' }],
+    ['default', { type: 'artifact_store', flavor: 'local' }],
+  ],
+  workspaces: [['default', {}]],
+  projects: [['default', {}]],
+};
 const FINISHED_RUN = new Set(['completed', 'failed', 'cached', 'stopped']);
 const MAX_FAILED_DEVICE_ATTEMPTS = 3;
 const GENERIC_TOKEN_LIFETIME = 3600;
@@ -264,14 +274,14 @@ export class ZenmlStandinServer extends HttpStandinBase implements Standin {
     this.secret = opts.jwtSecret ?? tokenHex(32);
     this.items.set('pipelines', []);
     this.items.set('pipeline_runs', []);
-    // What a fresh local server holds: the default stack, its two components and the default
-    // workspace (0.58) or project (later).
     const now = this.clock.nowMicros();
     this.started = now;
-    const item = (name: string, body: Record<string, unknown> = {}): SeededItem => ({ id: uuid4(), name, created: now, updated: now, body });
-    this.items.set('stacks', [item('default')]);
-    this.items.set('components', [item('default', { type: 'orchestrator', flavor: 'local' }), item('default', { type: 'artifact_store', flavor: 'local' })]);
-    this.items.set(this.row.projects, [item('default')]);
+    for (const route of this.row.listRoutes) {
+      const resource = this.listStorage(route);
+      if (this.items.has(resource)) continue;
+      const fresh = FRESH_SERVER[resource] ?? [];
+      this.items.set(resource, fresh.map(([name, body]) => ({ id: uuid4(), name, created: now, updated: now, body: { ...body } })));
+    }
     // 0.85 recorded a last_user_activity on the first /info: the server counts its own start.
     if (this.row.shapes.info === 'pro-fields') this.lastUserActivity = now;
     this.createAccount({
@@ -305,6 +315,12 @@ export class ZenmlStandinServer extends HttpStandinBase implements Standin {
       all: () => [...this.deviceMap.values()].map((d) => this.deviceInfo(d)),
     };
     this.routes = this.buildRoutes();
+  }
+
+  /** Where a list route's items live: runs are the seeded `pipeline_runs`, `workspaces` may name projects. */
+  private listStorage(route: string): string {
+    if (route === 'runs') return 'pipeline_runs';
+    return route === 'workspaces' ? this.row.projects : route;
   }
 
   /** Tokens have types (generic, workload) and workload scopes are checked on use (0.70 on). */
@@ -1015,10 +1031,13 @@ export class ZenmlStandinServer extends HttpStandinBase implements Standin {
       R(/^\/api\/v1\/current-user$/, { GET: (c) => this.currentUser(c), PUT: (c) => this.updateCurrentUser(c) }),
       R(/^\/api\/v1\/activate$/, { PUT: () => this.classError(403, 'IllegalOperationError', 'The server is already active.') }),
       R(/^\/api\/v1\/settings$/, { GET: (c) => this.settings(c) }),
-      R(/^\/api\/v1\/runs$/, { GET: (c) => this.listItems(c, 'pipeline_runs') }),
-      R(/^\/api\/v1\/runs\/([^/]+)$/, { GET: (c, p) => this.getItem(c, 'pipeline_runs', p[0]!) }),
-      R(/^\/api\/v1\/workspaces$/, { GET: (c) => this.listItems(c, this.row.projects) }),
-      R(/^\/api\/v1\/workspaces\/([^/]+)$/, { GET: (c, p) => this.getItem(c, this.row.projects, p[0]!) }),
+      ...this.row.listRoutes.flatMap((route) => {
+        const resource = this.listStorage(route);
+        return [
+          R(new RegExp(`^/api/v1/${route}$`), { GET: (c) => this.listItems(c, resource) }),
+          R(new RegExp(`^/api/v1/${route}/([^/]+)$`), { GET: (c, p) => this.getItem(c, resource, p[0]!) }),
+        ];
+      }),
       R(/^\/api\/v1\/api_token$/, { GET: (c) => this.apiToken(c) }),
       R(/^\/api\/v1\/devices$/, { GET: (c) => this.listDevices(c) }),
       R(/^\/api\/v1\/devices\/([^/]+)$/, {
