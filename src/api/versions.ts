@@ -121,6 +121,11 @@ export interface VersionRow {
   readonly listRoutes: readonly string[];
   /** Where the lists of projects live; `workspaces` is their old name on 0.80 and later. */
   readonly projects: 'workspaces' | 'projects';
+  /**
+   * Resources whose single-item path takes a name as well as an id (`{…_name_or_id}`); every
+   * other one needs the UUID, e.g. `/service_accounts/{id}/api_keys` (a name there is 422).
+   */
+  readonly byName: readonly string[];
 }
 
 const LOGIN_FIELDS_OLD = ['access_token', 'token_type', 'expires_in', 'refresh_token', 'scope'] as const;
@@ -184,6 +189,7 @@ const ROW_058: VersionRow = {
   },
   listRoutes: ['runs', 'stacks', 'components', 'workspaces'],
   projects: 'workspaces',
+  byName: ['users', 'service_accounts', 'api_keys', 'workspaces'],
 };
 
 const ROW_085: VersionRow = {
@@ -234,6 +240,7 @@ const ROW_085: VersionRow = {
   },
   listRoutes: ['runs', 'stacks', 'components', 'projects', 'workspaces'],
   projects: 'projects',
+  byName: ['users', 'service_accounts', 'api_keys', 'projects', 'workspaces'],
 };
 
 /** 0.9x: the 0.85 row plus what documentation says changed after it; nothing else. */

@@ -226,6 +226,16 @@ describe.each(['0.58', '0.85'] as ServerVersion[])('ZenML %s stand-in', (version
       if (v58) expect(r.status).toBe(404);
       else expect((r.json as { items: Array<{ name: string }> }).items.map((i) => i.name)).toEqual(['default']);
     });
+    it('single items: by name where the row says so, else the UUID (a name is 422)', async () => {
+      const projects = row.projects;
+      expect(row.byName).toContain(projects);
+      const byName = await call(s.url, 'GET', `/api/v1/${projects}/default`, { bearer: user });
+      expect(byName.status).toBe(200);
+      expect((byName.json as { name: string }).name).toBe('default');
+      const stack = await call(s.url, 'GET', '/api/v1/stacks/default', { bearer: user });
+      expect(stack.status).toBe(422);
+      expect((stack.json as string[])[1]).toContain(v58 ? 'path -> stack_id' : "('path', 'stack_id')");
+    });
     it('stacks and components hold the defaults of a fresh server', async () => {
       const stacks = (await call(s.url, 'GET', '/api/v1/stacks', { bearer: user })).json as { total: number };
       const comps = (await call(s.url, 'GET', '/api/v1/components', { bearer: user, query: { type: 'orchestrator' } })).json as { total: number };

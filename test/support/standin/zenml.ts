@@ -1767,8 +1767,7 @@ oauth2RedirectUrl: window.location.origin + '/docs/oauth2-redirect',
     if (!a.ok) return a.resp;
     const errs: VErr[] = [];
     const what = singular(resource).replace(/_/g, ' ');
-    if (resource === this.row.projects) {
-      // Workspaces and projects are addressed by name or id.
+    if (this.row.byName.includes(resource)) {
       const hydrate = this.hydrateParam(ctx, true, errs);
       if (errs.length) return this.validation(errs);
       const id = parseUuid(rawId);
