@@ -3,6 +3,7 @@
  */
 import { NetworkError } from '../errors.js';
 import type { HttpClient, HttpResponse } from './http.js';
+import type { VersionRow } from './versions.js';
 
 export interface ServerInfo {
   id: string;
@@ -119,11 +120,11 @@ export class ZenmlApi {
     return expectObject<Entity>(res, '/api/v1/current-user', (v) => typeof v.id === 'string' && typeof v.name === 'string');
   }
 
-  /** Mints a token through /api/v1/api_token with the parameters this server version takes. */
-  async apiToken(expiresInSeconds: number, serverVersion: string): Promise<string> {
-    const query: Record<string, string> = isOldServer(serverVersion)
-      ? { expires_minutes: String(Math.max(1, Math.ceil(expiresInSeconds / 60))) }
-      : { token_type: 'generic', expires_in: String(expiresInSeconds) };
+  /** Mints a token through /api/v1/api_token with the parameters of the server's version row. */
+  async apiToken(expiresInSeconds: number, row: VersionRow): Promise<string> {
+    const t = row.apiToken;
+    const lifetime = t.lifetimeUnit === 'minutes' ? Math.max(1, Math.ceil(expiresInSeconds / 60)) : expiresInSeconds;
+    const query: Record<string, string> = { ...t.fixedQuery, [t.lifetimeParam]: String(lifetime) };
     const res = await this.http.request({ path: `${API}/api_token`, query });
     const v = res.json<unknown>();
     if (typeof v !== 'string' || v === '') throw new NetworkError('the server answered /api/v1/api_token with something that is not a token');
@@ -168,13 +169,4 @@ export class ZenmlApi {
       allowErrorStatus: true,
     });
   }
-}
-
-/** 0.58-era servers (< 0.70) take the old /api_token parameters. */
-export function isOldServer(version: string): boolean {
-  const m = /^(\d+)\.(\d+)/.exec(version);
-  if (!m) return false;
-  const major = Number(m[1]);
-  const minor = Number(m[2]);
-  return major === 0 && minor < 70;
 }

@@ -3,7 +3,7 @@
  * `await import()` from code paths that go to the network.
  */
 import { HttpClient, type TokenProvider } from '../api/http.js';
-import { isOldServer } from '../api/zenml.js';
+import { rowForVersion } from '../api/versions.js';
 import type { NetOptions } from './net.js';
 import type { StoredProfile } from './profiles.js';
 
@@ -30,8 +30,7 @@ export function makeClient(
     ...(net.log ? { log: net.log } : {}),
     ...(net.signal ? { signal: net.signal } : {}),
     ...(net.secrets ? { secrets: () => net.secrets! } : {}),
-    // 0.58-era servers do not dedupe retried writes by Idempotency-Key.
-    ...(settings.dedupesRetries === false || (settings.serverVersion && isOldServer(settings.serverVersion)) ? { dedupesRetries: false } : {}),
+    ...(settings.dedupesRetries === false ? { dedupesRetries: false } : settings.serverVersion ? { dedupesRetries: dedupes(settings.serverVersion, net.log) } : {}),
     ...retryFromEnv(),
   });
 }
@@ -44,6 +43,13 @@ export function makeClient(
  */
 export function makeProClient(baseUrl: string, net: NetOptions, tokenProvider?: TokenProvider, warn?: (line: string) => void): HttpClient {
   return makeClient(baseUrl, { dedupesRetries: false }, net, tokenProvider, warn);
+}
+
+/** Whether the server's version row de-duplicates retried writes; a guessed row is said with --verbose. */
+function dedupes(version: string, log: ((line: string) => void) | undefined): boolean {
+  const { row, note } = rowForVersion(version);
+  if (note) log?.(note);
+  return row.writes.dedupedByIdempotencyKey;
 }
 
 /** ZENML_API_RETRY_BASE_MS shortens backoff (tests); documented in the README. */

@@ -244,9 +244,11 @@ describe.runIf((available || required) && hasXvfb)('a locked keyring with a disp
     try {
       const script = `
         set -u
-        Xvfb :$DISPLAY_NUM -nolisten tcp >/dev/null 2>&1 & xpid=$!
+        # Xvfb picks a free display itself and says which: two suites at once never collide.
+        Xvfb -displayfd 3 -nolisten tcp 3>"$OUT/display" >/dev/null 2>&1 & xpid=$!
         trap 'kill $xpid 2>/dev/null' EXIT
-        sleep 0.5
+        for _ in $(seq 1 200); do [ -s "$OUT/display" ] && break; sleep 0.1; done
+        DISPLAY_NUM=$(cat "$OUT/display")
         printf '%s' '{"version":1,"current":"default","profiles":{"default":{"server":"http://127.0.0.1:9","auth":"token","storage":"keychain"}}}' > "$ZENML_API_CONFIG_DIR/config.json"
         printf '%s' '{"token":"t","expiresAt":null,"obtainedAt":1}' | secret-tool store --label=t service zenml-api username default/access-token
         dbus-send --session --dest=org.freedesktop.secrets --print-reply /org/freedesktop/secrets \\
@@ -260,8 +262,10 @@ describe.runIf((available || required) && hasXvfb)('a locked keyring with a disp
       const { BIN } = await import('../support/cli.js');
       const { mkdirSync, readFileSync } = await import('node:fs');
       mkdirSync(box.configDir, { recursive: true, mode: 0o700 });
-      const env = { ...box.env, ZENML_API_STORE: 'auto', ZENML_API_KEYCHAIN_TIMEOUT: undefined, BIN, OUT: box.dir, DISPLAY_NUM: String(90 + (process.pid % 9)) };
-      await execa('scripts/with-keyring.sh', ['bash', '-c', script], { reject: false, timeout: 90_000, env, extendEnv: false });
+      const env = { ...box.env, ZENML_API_STORE: 'auto', ZENML_API_KEYCHAIN_TIMEOUT: undefined, BIN, OUT: box.dir };
+      const ran = await execa('scripts/with-keyring.sh', ['bash', '-c', script], { reject: false, timeout: 90_000, env, extendEnv: false });
+      const { existsSync: exists } = await import('node:fs');
+      expect(exists(`${box.dir}/codes`), `the script did not get to run the tool: ${ran.stderr}`).toBe(true);
       const codes = Object.fromEntries(readFileSync(`${box.dir}/codes`, 'utf8').trim().split('\n').map((l) => l.split('=') as [string, string]));
       expect(readFileSync(`${box.dir}/err`, 'utf8')).toBe('zenml-api: the OS keychain did not answer within 3000 ms (read); is it locked?\n');
       // The stuck call's thread cannot be cancelled, so the tool ends itself by signal (137), not

@@ -73,6 +73,6 @@ describe('main.ts (as a process)', () => {
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const c = await new Promise<number | null>((resolve) => child.on('exit', (x) => resolve(x)));
     expect(c).toBe(2);
-    expect(stderr).toContain('--version must be 0.58 or 0.9x');
+    expect(stderr).toContain('--version must be 0.58, 0.85, 0.9x');
   });
 });

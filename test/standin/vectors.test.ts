@@ -8,7 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signJwt, startStandin, type Standin } from '../support/standin/index.js';
-import { call, jwtPart, nowSec, type Reply } from './helpers.js';
+import { call, jwtPart, type Reply } from './helpers.js';
+import { Replay, tamper } from './replay.js';
 
 interface Exchange {
   label: string;
@@ -34,45 +35,17 @@ const vectors = JSON.parse(
 ) as { exchanges: Exchange[] };
 const exchanges = vectors.exchanges;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const UUID_G = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
-const TS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?$/;
-const JWT = /^eyJ[\w-]+\.[\w-]+\.[\w-]+$/;
 const RECORDED_SERVER = 'ec268830-faea-4760-898f-d2365cb59275';
 const DECODE_ERR = 'Authentication error: error decoding access token. You may need to rerun zenml connect.';
 
-/** Recorded value → stand-in value, kept one-to-one. */
-class Mapping {
-  private readonly fwd = new Map<string, string>();
-  private readonly rev = new Map<string, string>();
-  learn(recorded: string, actual: string, what: string): void {
-    const have = this.fwd.get(recorded);
-    if (have !== undefined) {
-      expect(actual, `${what}: ${recorded} was mapped before`).toBe(have);
-      return;
-    }
-    const back = this.rev.get(actual);
-    expect(back ?? recorded, `${what}: stand-in value already stands for another recorded value`).toBe(recorded);
-    this.fwd.set(recorded, actual);
-    this.rev.set(actual, recorded);
-  }
-  get(recorded: string): string | undefined {
-    return this.fwd.get(recorded);
-  }
-  /** Replaces every known recorded UUID inside a string. */
-  subst(s: string): string {
-    return s.replace(UUID_G, (u) => this.fwd.get(u) ?? u);
-  }
-}
-
 describe('ZenML 0.58.0 recorded exchanges, replayed against the 0.58 stand-in', () => {
   let s: Standin;
-  const map = new Mapping();
+  const replay = new Replay({ keyJson: 'spaced' });
+  const map = replay.map;
+  const match = replay.match.bind(replay);
   const tokens: Record<string, string> = {};
   const keys: Record<string, string> = {};
   const bodies = new Map<number, unknown>();
-  /** Seconds the recorded token lifetime at this exchange (for `exp`). */
-  let expDelta = 0;
 
   beforeAll(async () => {
     s = await startStandin({ version: '0.58' });
@@ -80,77 +53,6 @@ describe('ZenML 0.58.0 recorded exchanges, replayed against the 0.58 stand-in', 
   afterAll(async () => {
     await s.close();
   });
-
-  function matchToken(recorded: string, actual: unknown, where: string): void {
-    expect(typeof actual, where).toBe('string');
-    const act = actual as string;
-    expect(act, where).toMatch(JWT);
-    expect(jwtPart(act, 0), `${where} header`).toEqual(jwtPart(recorded, 0));
-    match(jwtPart(recorded, 1), jwtPart(act, 1), `${where} claims`);
-    map.learn(recorded, act, `${where} token`);
-  }
-
-  function matchKey(recorded: string, actual: unknown, where: string): void {
-    expect(typeof actual, where).toBe('string');
-    const act = actual as string;
-    const dec = (k: string): string => Buffer.from(k.slice('ZENKEY_'.length), 'base64').toString('utf8');
-    const recId = (JSON.parse(dec(recorded)) as { id: string }).id;
-    const m = /^\{"id": "([0-9a-f-]{36})", "key": "([0-9a-f]{64})"\}$/.exec(dec(act));
-    expect(m, `${where}: ZENKEY_ payload is Python json.dumps({"id": …, "key": <64 hex>})`).not.toBeNull();
-    expect(act).toBe(`ZENKEY_${Buffer.from(dec(act)).toString('base64')}`);
-    map.learn(recId, m![1]!, `${where} key id`);
-    map.learn(recorded, act, `${where} key`);
-  }
-
-  /** Compares a recorded value with the stand-in's, learning mapped values. */
-  function match(expected: unknown, actual: unknown, where: string, partial = false): void {
-    if (typeof expected === 'string') {
-      if (UUID.test(expected)) {
-        expect(typeof actual === 'string' && UUID.test(actual), `${where}: UUID expected, got ${JSON.stringify(actual)}`).toBe(true);
-        map.learn(expected, actual as string, where);
-      } else if (TS.test(expected)) {
-        expect(typeof actual === 'string' && TS.test(actual), `${where}: naive timestamp expected, got ${JSON.stringify(actual)}`).toBe(true);
-        map.learn(expected, actual as string, where);
-      } else if (JWT.test(expected)) {
-        matchToken(expected, actual, where);
-      } else if (expected.startsWith('ZENKEY_')) {
-        matchKey(expected, actual, where);
-      } else {
-        expect(actual, where).toBe(map.subst(expected));
-      }
-      return;
-    }
-    if (Array.isArray(expected)) {
-      expect(Array.isArray(actual), `${where}: array expected`).toBe(true);
-      const a = actual as unknown[];
-      expect(a.length, `${where}: length`).toBe(expected.length);
-      expected.forEach((e, i) => match(e, a[i], `${where}[${i}]`, partial));
-      return;
-    }
-    if (expected !== null && typeof expected === 'object') {
-      expect(actual !== null && typeof actual === 'object' && !Array.isArray(actual), `${where}: object expected`).toBe(true);
-      const a = actual as Record<string, unknown>;
-      const e = expected as Record<string, unknown>;
-      if (!partial) expect(Object.keys(a), `${where}: keys and their order`).toEqual(Object.keys(e));
-      for (const k of Object.keys(e)) {
-        if (k === 'exp' && typeof e[k] === 'number') {
-          expect(typeof a[k], `${where}.exp`).toBe('number');
-          expect(Math.abs((a[k] as number) - (nowSec() + expDelta)), `${where}.exp ≈ now + ${expDelta}`).toBeLessThanOrEqual(3);
-          continue;
-        }
-        match(e[k], a[k], `${where}.${k}`, partial);
-      }
-      return;
-    }
-    expect(actual, where).toBe(expected);
-  }
-
-  function tamper(token: string): string {
-    const [h, p, sig] = token.split('.') as [string, string, string];
-    const i = 10;
-    const c = sig[i] === 'A' ? 'B' : 'A';
-    return `${h}.${p}.${sig.slice(0, i)}${c}${sig.slice(i + 1)}`;
-  }
 
   const defaultUserId = (): string => map.get('0e7f8a09-e49e-4c54-b585-065761b27f04')!;
 
@@ -212,10 +114,10 @@ describe('ZenML 0.58.0 recorded exchanges, replayed against the 0.58 stand-in', 
       else if (v === '<API_KEY with last 6 chars altered>') val = `${keys.API_KEY!.slice(0, -6)}AAAAAA`;
       else if (v.startsWith('ZENKEY_<base64 of {id: random uuid')) {
         // The recorded random id is reused: the expected error names it.
-        val = `ZENKEY_${Buffer.from('{"id": "198f20b4-8995-45fb-9681-69d909edc316", "key": "xxx"}').toString('base64')}`;
+        val = replay.encodeKey('198f20b4-8995-45fb-9681-69d909edc316', 'xxx');
       } else if (v.startsWith('ZENKEY_<base64 {id: key1 id, key: 000...}')) {
         const id = map.get('4852ef1d-560b-44ea-9791-022a1b6e9773')!;
-        val = `ZENKEY_${Buffer.from(`{"id": "${id}", "key": "${'0'.repeat(64)}"}`).toString('base64')}`;
+        val = replay.encodeKey(id, '0'.repeat(64));
       }
       expect(val, `placeholder ${v} resolved`).toBeDefined();
       out[k] = val;
@@ -296,7 +198,7 @@ describe('ZenML 0.58.0 recorded exchanges, replayed against the 0.58 stand-in', 
       // Notes-only entries.
       switch (e.label) {
         case 'user token claims':
-          expDelta = 0;
+          replay.expDelta = 0;
           return checkClaims(e, tokens.user);
         case 'api_token equals login token':
           expect(e.value).toBe(true);
@@ -307,7 +209,7 @@ describe('ZenML 0.58.0 recorded exchanges, replayed against the 0.58 stand-in', 
         case 'SA api_token claims':
           return checkClaims(e, bodies.get(i - 1) as string);
         case 'short api_token claims':
-          expDelta = 60;
+          replay.expDelta = 60;
           return checkClaims(e, tokens.workload);
         case 'API key format (decoded ZENKEY_ payload, secret redacted)': {
           const v = e.value as { prefix: string; payload_keys: string[]; id_equals_key_id: boolean; key_len: number };
@@ -322,8 +224,8 @@ describe('ZenML 0.58.0 recorded exchanges, replayed against the 0.58 stand-in', 
           return;
         }
         case 'short token claims':
-          expDelta = e.claims!.exp as number - e.issued_at_unix!;
-          expect(expDelta).toBe(60);
+          replay.expDelta = e.claims!.exp as number - e.issued_at_unix!;
+          expect(replay.expDelta).toBe(60);
           return checkClaims(e, tokens.oneMinute);
         default:
           throw new Error(`unhandled note ${e.label}`);
@@ -335,8 +237,9 @@ describe('ZenML 0.58.0 recorded exchanges, replayed against the 0.58 stand-in', 
       // moves 75 s forward; the same 1-minute token must then be refused
       // (60 s lifetime + 10 s leeway < 75 s).
       s.advanceTime(75);
+      replay.clockOffset += 75;
     }
-    expDelta = e.params?.expires_minutes ? Number(e.params.expires_minutes) * 60 : 0;
+    replay.expDelta = e.params?.expires_minutes ? Number(e.params.expires_minutes) * 60 : 0;
     const path = map.subst(e.path!);
     const r = await call(s.url, e.method, path, {
       form: formFor(e),
@@ -366,7 +269,7 @@ describe('ZenML 0.58.0 recorded exchanges, replayed against the 0.58 stand-in', 
         expect(r.setCookie).toHaveLength(1);
         if (e.set_cookie.includes('=""')) {
           expect(r.setCookie[0]).toMatch(
-            new RegExp(`^${cookieName}=""; expires=[A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT; Max-Age=0; Path=/; SameSite=lax$`),
+            new RegExp(`^${cookieName}=""; expires=[A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT; HttpOnly; Max-Age=0; Path=/; SameSite=lax$`),
           );
         } else {
           const token = (r.json as { access_token: string }).access_token;

@@ -10,7 +10,7 @@ import type { StoredProfile } from '../../auth/profiles.js';
 import { formatWhen } from '../../auth/tokens.js';
 import type { CommonOptions, Ctx } from '../context.js';
 import { connect } from '../session.js';
-import { expiresInSeconds, mintToken, type MintedToken } from '../token/mint.js';
+import { expiresInSeconds, mintToken, MintRefused, type MintedToken } from '../token/mint.js';
 
 export interface HandoffOptions extends CommonOptions {
   expiresIn?: string;
@@ -46,9 +46,9 @@ export async function handoffVariables(opts: HandoffOptions, ctx: Ctx): Promise<
   try {
     if (seconds !== null) {
       try {
-        token = await mintToken(session, api, seconds, ctx);
+        token = await mintToken(session, api, seconds, ctx, net.log);
       } catch (e) {
-        if (!(e instanceof ApiError) || !CANNOT_MINT.has(e.status)) throw e;
+        if (!(e instanceof MintRefused) && !(e instanceof ApiError && CANNOT_MINT.has(e.status))) throw e;
         ctx.warn(`note: the server did not mint a short-lived token (${e.message}); passing on the profile's own token`);
       }
     }

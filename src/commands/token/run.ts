@@ -28,7 +28,7 @@ async function mint(opts: Options, ctx: Ctx): Promise<void> {
   const seconds = expiresInSeconds(opts.expiresIn!);
   const { session, client, api } = await connect(ctx, opts);
   try {
-    const { token, expiresAt } = await mintToken(session, api, seconds, ctx);
+    const { token, expiresAt } = await mintToken(session, api, seconds, ctx, ctx.net(opts).log);
     if (opts.json) {
       printJson(ctx.io, {
         token,

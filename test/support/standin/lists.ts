@@ -1,9 +1,9 @@
 // Paginated list endpoints: the Page envelope, page/size/sort_by/hydrate and
 // `<op>:<value>` filters (docs §3.6).
 import { jsonResponse, type StandinResponse } from './core.js';
-import type { ServerVersion } from './types.js';
+import type { VersionRow } from '../../../src/api/versions.js';
 import { parseUuid, parseTimestamp } from './util.js';
-import { modelValidationText, parseBool, parseInt10, requestValidationText, type VErr } from './validation.js';
+import { modelErrorList, modelValidationText, parseBool, parseInt10, requestValidationText, type VErr } from './validation.js';
 
 export type FieldType = 'str' | 'uuid' | 'bool' | 'datetime' | 'int';
 
@@ -43,49 +43,47 @@ export type ListParse =
 
 const valueError = (status: number, msg: string): StandinResponse => jsonResponse(status, { detail: ['ValueError', msg] });
 
+/** A filter model's own validator failed: FastAPI's error list on 0.58, ZenML's `["ValueError", str(error)]` later. */
+function modelError(row: VersionRow, model: string, errs: VErr[]): StandinResponse {
+  if (row.errors.validationText === 'pydantic-v1') return jsonResponse(422, { detail: modelErrorList(errs) });
+  return valueError(422, modelValidationText(model, errs));
+}
+
 /**
- * Parses the list query. Errors raised by the filter model (page/size limits,
- * sort_by, filter values) come before authentication, like ZenML's
- * `make_dependable` dependency; plain query-param type errors (non-integer
- * page, bad hydrate) are reported after authentication as `postAuthError`.
+ * Parses the list query. The filter model's validators (sort_by, datetime and list filter
+ * values) run while FastAPI resolves dependencies, before `authorize`: their errors come first.
+ * Query parameters of the wrong type or out of bounds (page, size, hydrate, logical_operator)
+ * are collected by FastAPI and reported only after authentication, as `postAuthError`.
  */
-export function parseListQuery<T>(version: ServerVersion, q: URLSearchParams, spec: ListSpec<T>): ListParse {
-  const typeErrs: VErr[] = [];
-  const modelErrs: VErr[] = [];
+export function parseListQuery<T>(row: VersionRow, q: URLSearchParams, spec: ListSpec<T>): ListParse {
+  const queryErrs: VErr[] = [];
   let page = 1;
   let size = 20;
   const rawPage = q.get('page');
   if (rawPage !== null) {
     const n = parseInt10(rawPage);
-    if (n === undefined) typeErrs.push({ loc: ['query', 'page'], kind: 'int', input: rawPage });
-    else {
-      page = n;
-      if (n < 1) modelErrs.push({ loc: ['page'], kind: 'ge', limit: 1, input: n });
-    }
+    if (n === undefined) queryErrs.push({ loc: ['query', 'page'], kind: 'int', input: rawPage });
+    else if (n < 1) queryErrs.push({ loc: ['query', 'page'], kind: 'ge', limit: 1, input: rawPage });
+    else page = n;
   }
   const rawSize = q.get('size');
   if (rawSize !== null) {
     const n = parseInt10(rawSize);
-    if (n === undefined) typeErrs.push({ loc: ['query', 'size'], kind: 'int', input: rawSize });
-    else {
-      size = n;
-      if (n < 1) modelErrs.push({ loc: ['size'], kind: 'ge', limit: 1, input: n });
-      if (n > PAGE_SIZE_MAX) modelErrs.push({ loc: ['size'], kind: 'le', limit: PAGE_SIZE_MAX, input: n });
-    }
+    if (n === undefined) queryErrs.push({ loc: ['query', 'size'], kind: 'int', input: rawSize });
+    else if (n < 1) queryErrs.push({ loc: ['query', 'size'], kind: 'ge', limit: 1, input: rawSize });
+    else if (n > PAGE_SIZE_MAX) queryErrs.push({ loc: ['query', 'size'], kind: 'le', limit: PAGE_SIZE_MAX, input: rawSize });
+    else size = n;
   }
   const logicalRaw = q.get('logical_operator') ?? 'and';
   if (logicalRaw !== 'and' && logicalRaw !== 'or') {
-    modelErrs.push({ loc: ['logical_operator'], kind: 'enum', input: logicalRaw, enumValues: ['and', 'or'], enumClass: 'LogicalOperators' });
+    queryErrs.push({ loc: ['query', 'logical_operator'], kind: 'enum', input: logicalRaw, enumValues: ['and', 'or'], enumClass: 'LogicalOperators' });
   }
   let hydrate = false;
   const rawHydrate = q.get('hydrate');
   if (rawHydrate !== null) {
     const b = parseBool(rawHydrate);
-    if (b === undefined) typeErrs.push({ loc: ['query', 'hydrate'], kind: 'bool', input: rawHydrate });
+    if (b === undefined) queryErrs.push({ loc: ['query', 'hydrate'], kind: 'bool', input: rawHydrate });
     else hydrate = b;
-  }
-  if (typeErrs.length === 0 && modelErrs.length > 0) {
-    return { ok: false, resp: valueError(422, modelValidationText(version, spec.model, modelErrs)) };
   }
 
   let sortField = 'created';
@@ -98,7 +96,12 @@ export function parseListQuery<T>(version: ServerVersion, q: URLSearchParams, sp
       f = f.slice(5);
       sortDesc = true;
     }
-    if (!(f in spec.fields)) return { ok: false, resp: valueError(422, 'You can only sort by valid fields of this resource') };
+    if (!(f in spec.fields)) {
+      return {
+        ok: false,
+        resp: modelError(row, spec.model, [{ loc: ['sort_by'], kind: 'value_error', input: rawSort, msg: 'You can only sort by valid fields of this resource' }]),
+      };
+    }
     sortField = f;
   }
 
@@ -121,18 +124,19 @@ export function parseListQuery<T>(version: ServerVersion, q: URLSearchParams, sp
         if (!Array.isArray(v)) throw new Error('not a list');
         list = v;
       } catch {
-        return { ok: false, resp: valueError(422, `Invalid value for the '${op}' filter on '${name}': the value must be a JSON list, e.g. ["a", "b"].`) };
+        const msg = `Invalid value for the '${op}' filter on '${name}': the value must be a JSON list, e.g. ["a", "b"].`;
+        return { ok: false, resp: modelError(row, spec.model, [{ loc: [name], kind: 'value_error', input: raw, msg }]) };
       }
     }
     if (type === 'datetime' && list === null && parseTimestamp(value) === null) {
-      return {
-        ok: false,
-        resp: valueError(422, 'The datetime filter only works with values in the following format: %Y-%m-%d %H:%M:%S'),
-      };
+      const msg = 'The datetime filter only works with values in the following format: %Y-%m-%d %H:%M:%S';
+      return { ok: false, resp: modelError(row, spec.model, [{ loc: [name], kind: 'value_error', input: raw, msg }]) };
     }
+    // A bool filter whose value is not a bool is dropped (the real servers list everything).
+    if (type === 'bool' && list === null && parseBool(value) === undefined) continue;
     filters.push({ field: name, type, op, value, list });
   }
-  const postAuthError = typeErrs.length > 0 ? jsonResponse(422, ['ValueError', requestValidationText(version, typeErrs)]) : null;
+  const postAuthError = queryErrs.length > 0 ? jsonResponse(422, ['ValueError', requestValidationText(row.errors.validationText, queryErrs)]) : null;
   return {
     ok: true,
     list: { page, size, sortField, sortDesc, logical: logicalRaw === 'or' ? 'or' : 'and', filters, hydrate },

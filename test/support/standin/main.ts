@@ -1,13 +1,14 @@
 // Runs the stand-in(s) as a process (for demos and benchmarks, after bundling
 // with scripts/build.mjs). Prints one JSON line, then serves until SIGTERM/SIGINT.
 //
-//   node build/standin.js [--version 0.58|0.9x] [--latency MS] [--token-lifetime S]
+//   node build/standin.js [--version 0.58|0.85|0.9x] [--latency MS] [--token-lifetime S]
 //     [--port N] [--host H] [--seed RESOURCE=N]... [--pro] [--pro-port N]
 //     [--auth-scheme SCHEME] [--deployment-type T] [--service-account NAME]
 //
 // Output: {"url":…,"proUrl":…|null,"serverId":…,"version":…,
 //          "apiKey"?:…(with --service-account),"proApiKey"?:…,"workspaceId"?:…(with --pro)}
 import { randomUUID } from 'node:crypto';
+import { VERSION_ROWS } from '../../../src/api/versions.js';
 import { startProStandin, startStandin, type AuthScheme, type ProStandin, type ServerVersion } from './index.js';
 
 interface Args {
@@ -55,8 +56,9 @@ function parseArgs(argv: string[]): Args {
     switch (flag) {
       case '--version': {
         const v = next();
-        if (v !== '0.58' && v !== '0.9x') fail('--version must be 0.58 or 0.9x');
-        a.version = v;
+        const row = VERSION_ROWS.find((r) => r.id === v);
+        if (!row) fail(`--version must be ${VERSION_ROWS.map((r) => r.id).join(', ')}`);
+        a.version = row.id;
         break;
       }
       case '--latency':
@@ -99,7 +101,7 @@ function parseArgs(argv: string[]): Args {
       case '-h':
       case '--help':
         process.stdout.write(
-          'usage: standin [--version 0.58|0.9x] [--latency MS] [--token-lifetime S] [--port N] [--host H] [--seed RESOURCE=N]... [--pro] [--pro-port N] [--auth-scheme S] [--deployment-type T] [--service-account NAME]\n',
+          'usage: standin [--version 0.58|0.85|0.9x] [--latency MS] [--token-lifetime S] [--port N] [--host H] [--seed RESOURCE=N]... [--pro] [--pro-port N] [--auth-scheme S] [--deployment-type T] [--service-account NAME]\n',
         );
         process.exit(0);
         break;

@@ -1,5 +1,8 @@
 // Public types shared by the stand-ins.
-export type ServerVersion = '0.58' | '0.9x';
+import type { VersionRowId } from '../../../src/api/versions.js';
+
+/** A row of src/api/versions.ts: the stand-in answers as that server version. */
+export type ServerVersion = VersionRowId;
 export type AuthScheme = 'OAUTH2_PASSWORD_BEARER' | 'EXTERNAL' | 'NO_AUTH' | 'HTTP_BASIC';
 
 /** A ZenML Pro user as returned by Pro `GET /users/me` (docs §8). */

@@ -1,7 +1,9 @@
-// FastAPI / pydantic validation error texts: pydantic v1 wording for 0.58,
-// pydantic v2 (FastAPI `ValidationException.__str__`) wording for 0.9x.
-import type { ServerVersion } from './types.js';
+// FastAPI / pydantic validation error texts: pydantic v1 wording for 0.58, the Python repr of
+// pydantic v2's error list from 0.85 on (the version row's `errors.validationText`).
+import type { VersionRow } from '../../../src/api/versions.js';
 import { pyRepr, pyReprValue, tuple } from './util.js';
+
+export type ValidationStyle = VersionRow['errors']['validationText'];
 
 export type VKind =
   | 'missing'
@@ -14,7 +16,8 @@ export type VKind =
   | 'enum'
   | 'jsondecode'
   | 'ge'
-  | 'le';
+  | 'le'
+  | 'value_error';
 
 export interface VErr {
   loc: Array<string | number>;
@@ -24,6 +27,9 @@ export interface VErr {
   enumValues?: string[];
   enumClass?: string;
   limit?: number;
+  /** jsondecode: Python's json error and its position; value_error: the validator's message. */
+  msg?: string;
+  pos?: number;
 }
 
 function v1(e: VErr): string {
@@ -49,8 +55,13 @@ function v1(e: VErr): string {
         .map((v) => `<${cls}.${v.toUpperCase()}: ${pyRepr(v)}>`)
         .join(', ')}])`;
     }
-    case 'jsondecode':
-      return 'Expecting value (type=value_error.jsondecode; msg=Expecting value; doc=; pos=0; lineno=1; colno=1)';
+    case 'jsondecode': {
+      const msg = e.msg ?? 'Expecting value';
+      const pos = e.pos ?? 0;
+      return `${msg} (type=value_error.jsondecode; msg=${msg}; doc=${String(e.input ?? '')}; pos=${pos}; lineno=1; colno=${pos + 1})`;
+    }
+    case 'value_error':
+      return `${e.msg ?? ''} (type=value_error)`;
     case 'ge':
       return `ensure this value is greater than or equal to ${e.limit} (type=value_error.number.not_ge; limit_value=${e.limit})`;
     case 'le':
@@ -93,7 +104,9 @@ function v2dict(e: VErr): Record<string, unknown> {
       return { type: 'enum', loc, msg: `Input should be ${expected}`, input: e.input, ctx: { expected } };
     }
     case 'jsondecode':
-      return { type: 'json_invalid', loc, msg: 'JSON decode error', input: {}, ctx: { error: 'Expecting value' } };
+      return { type: 'json_invalid', loc, msg: 'JSON decode error', input: {}, ctx: { error: e.msg ?? 'Expecting value' } };
+    case 'value_error':
+      return { type: 'value_error', loc, msg: `Value error, ${e.msg ?? ''}`, input: e.input, ctx: { error: {} } };
     case 'ge':
       return { type: 'greater_than_equal', loc, msg: `Input should be greater than or equal to ${e.limit}`, input: e.input, ctx: { ge: e.limit } };
     case 'le':
@@ -102,23 +115,20 @@ function v2dict(e: VErr): Record<string, unknown> {
 }
 
 /** Text of a RequestValidationError (FastAPI request parsing: body/query/path). */
-export function requestValidationText(version: ServerVersion, errs: VErr[]): string {
+export function requestValidationText(style: ValidationStyle, errs: VErr[]): string {
   const n = errs.length;
-  if (version === '0.58') {
+  if (style === 'pydantic-v1') {
     return `${n} validation error${n === 1 ? '' : 's'} for Request\n${errs
       .map((e) => `${e.loc.join(' -> ')}\n  ${v1(e)}`)
       .join('\n')}`;
   }
-  return `${n} validation error${n === 1 ? '' : 's'}:\n${errs.map((e) => `  ${pyReprValue(v2dict(e))}\n`).join('')}`;
+  return pyReprValue(errs.map(v2dict));
 }
 
-/** Text of a pydantic ValidationError raised while building a model (e.g. a list filter). */
-export function modelValidationText(version: ServerVersion, model: string, errs: VErr[]): string {
+/** Text of a pydantic ValidationError raised while building a model (e.g. a list filter), pydantic v2. */
+export function modelValidationText(model: string, errs: VErr[]): string {
   const n = errs.length;
   const head = `${n} validation error${n === 1 ? '' : 's'} for ${model}`;
-  if (version === '0.58') {
-    return `${head}\n${errs.map((e) => `${e.loc.join(' -> ')}\n  ${v1(e)}`).join('\n')}`;
-  }
   return `${head}\n${errs
     .map((e) => {
       const d = v2dict(e);
@@ -127,6 +137,27 @@ export function modelValidationText(version: ServerVersion, model: string, errs:
       return `${e.loc.join('.')}\n  ${String(d.msg)} [type=${String(d.type)}, input_value=${pyReprValue(input)}, input_type=${inputType}]\n    For further information visit https://errors.pydantic.dev/2.11/v/${String(d.type)}`;
     })
     .join('\n')}`;
+}
+
+/** pydantic v1's `errors()` list of a model error, as FastAPI sends it (`{"detail": [...]}`), loc under `query`. */
+export function modelErrorList(errs: VErr[]): Array<{ loc: Array<string | number>; msg: string; type: string }> {
+  return errs.map((e) => {
+    const text = v1(e);
+    const m = / \(type=([^;)]+)[^)]*\)$/.exec(text);
+    return { loc: ['query', ...e.loc], msg: m ? text.slice(0, m.index) : text, type: m?.[1] ?? 'value_error' };
+  });
+}
+
+/** Python's json.loads error for a body that JSON.parse refused: message and character position. */
+export function pyJsonError(text: string): { msg: string; pos: number } {
+  const start = text.length - text.trimStart().length;
+  if (start === text.length) return { msg: 'Expecting value', pos: start };
+  if (text[start] === '{') {
+    const rest = text.slice(start + 1);
+    const next = start + 1 + (rest.length - rest.trimStart().length);
+    if (text[next] !== '"' && text[next] !== '}') return { msg: 'Expecting property name enclosed in double quotes', pos: next };
+  }
+  return { msg: 'Expecting value', pos: start };
 }
 
 const TRUE = new Set(['true', '1', 'yes', 'on', 't', 'y']);

@@ -1,6 +1,7 @@
 // A stateful stand-in for a ZenML server (0.58 or 0.9x wire behaviour), see
 // docs/zenml-api.md and README.md next to this file.
 import { existsSync, readFileSync } from 'node:fs';
+import { VERSION_ROWS, versionRow, type VersionRow } from '../../../src/api/versions.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HttpStandinBase, jsonResponse, type Fault, type LoggedRequest, type RequestContext, type StandinResponse } from './core.js';
@@ -20,10 +21,10 @@ import {
   tokenHex,
   uuid4,
 } from './util.js';
-import { parseBool, parseInt10, requestValidationText, type VErr } from './validation.js';
+import { parseBool, parseInt10, pyJsonError, requestValidationText, type VErr } from './validation.js';
 
 export interface StandinOptions {
-  /** Wire generation; default '0.58' (info.version '0.58.0'), '0.9x' answers as '0.93.0'. */
+  /** Row of src/api/versions.ts to answer as; default '0.58' (info.version '0.58.0'); '0.85', '0.9x' ('0.93.0'). */
   version?: ServerVersion;
   /** null (default): tokens never expire (`expires_in: null`, no `exp`); e.g. 3600 for a Pro-workspace-like server. */
   tokenLifetimeSeconds?: number | null;
@@ -192,24 +193,42 @@ const GRANT_API_KEY = 'zenml-api-key';
 const GRANT_DEVICE = 'urn:ietf:params:oauth:grant-type:device_code';
 const GRANT_EXTERNAL = 'zenml-external';
 const GRANTS = [GRANT_PASSWORD, GRANT_DEVICE, GRANT_API_KEY, GRANT_EXTERNAL];
+/** What a fresh local server holds: the default stack, its two components, the default workspace or project. */
+const FRESH_SERVER: Record<string, Array<[string, Record<string, unknown>]>> = {
+  stacks: [['default', {}]],
+  components: [
+    ['default', { type: 'orchestrator', flavor: 'local' }],
+    ['default', { type: 'artifact_store', flavor: 'local' }],
+  ],
+  workspaces: [['default', {}]],
+  projects: [['default', {}]],
+};
 const FINISHED_RUN = new Set(['completed', 'failed', 'cached', 'stopped']);
 const MAX_FAILED_DEVICE_ATTEMPTS = 3;
 const GENERIC_TOKEN_LIFETIME = 3600;
-const GENERIC_TOKEN_MAX_LIFETIME = 604800;
+const MAX_PASSWORD_BYTES = 4096;
 
-const FIXTURE_REL = '../../fixtures/openapi/zenml-0.58.0.json';
+/** The OpenAPI document of the newest recorded version at or below a row (0.9x: 0.85.0's). */
+function openapiFixtureName(row: VersionRow): string {
+  let name = '';
+  for (const r of VERSION_ROWS) {
+    if (r.recorded.length > 0) name = `zenml-${r.recorded[r.recorded.length - 1]}.json`;
+    if (r.id === row.id) break;
+  }
+  return name;
+}
 
-function loadOpenapiFixture(): string | null {
+function loadOpenapiFixture(name: string): string | null {
   const candidates: string[] = [];
   try {
     // Only when running from source (test/support/standin/): a bundle lives
     // elsewhere, and the relative path would then point outside the project.
     const here = fileURLToPath(import.meta.url).replace(/\\/g, '/');
-    if (here.includes('/test/support/standin/')) candidates.push(fileURLToPath(new URL(FIXTURE_REL, import.meta.url)));
+    if (here.includes('/test/support/standin/')) candidates.push(fileURLToPath(new URL(`../../fixtures/openapi/${name}`, import.meta.url)));
   } catch {
     /* not a file: URL */
   }
-  candidates.push(join(process.cwd(), 'test', 'fixtures', 'openapi', 'zenml-0.58.0.json'));
+  candidates.push(join(process.cwd(), 'test', 'fixtures', 'openapi', name));
   for (const c of candidates) {
     if (existsSync(c)) return readFileSync(c, 'utf8');
   }
@@ -231,12 +250,13 @@ function camel(s: string): string {
 export class ZenmlStandinServer extends HttpStandinBase implements Standin {
   readonly serverId: string;
   readonly version: ServerVersion;
+  /** What this version does differently: every version branch reads it. */
+  readonly row: VersionRow;
   readonly clock = new Clock();
   readonly devices: StandinDevices;
   private readonly opts: StandinOptions;
   private readonly scheme: AuthScheme;
   private readonly secret: string;
-  private readonly defaultProjectId = uuid4();
   private readonly accounts = new Map<string, Account>();
   private readonly keys = new Map<string, ApiKey>();
   private readonly deviceMap = new Map<string, Device>();
@@ -245,6 +265,7 @@ export class ZenmlStandinServer extends HttpStandinBase implements Standin {
   private readonly idempotency = new Map<string, { promise: Promise<StandinResponse>; expiresMs: number }>();
   private readonly loginFailures = new Map<string, number[]>();
   private lastUserActivity: number | null = null;
+  private readonly started: number;
   private openapiCache: string | null = null;
   private readonly routes: Route[];
 
@@ -252,11 +273,22 @@ export class ZenmlStandinServer extends HttpStandinBase implements Standin {
     super();
     this.opts = opts;
     this.version = opts.version ?? '0.58';
+    this.row = versionRow(this.version);
     this.scheme = opts.authScheme ?? 'OAUTH2_PASSWORD_BEARER';
     this.serverId = opts.serverId ?? uuid4();
     this.secret = opts.jwtSecret ?? tokenHex(32);
     this.items.set('pipelines', []);
     this.items.set('pipeline_runs', []);
+    const now = this.clock.nowMicros();
+    this.started = now;
+    for (const route of this.row.listRoutes) {
+      const resource = this.listStorage(route);
+      if (this.items.has(resource)) continue;
+      const fresh = FRESH_SERVER[resource] ?? [];
+      this.items.set(resource, fresh.map(([name, body]) => ({ id: uuid4(), name, created: now, updated: now, body: { ...body } })));
+    }
+    // 0.85 recorded a last_user_activity on the first /info: the server counts its own start.
+    if (this.row.shapes.info === 'pro-fields') this.lastUserActivity = now;
     this.createAccount({
       name: 'default',
       isServiceAccount: false,
@@ -290,8 +322,15 @@ export class ZenmlStandinServer extends HttpStandinBase implements Standin {
     this.routes = this.buildRoutes();
   }
 
-  get v58(): boolean {
-    return this.version === '0.58';
+  /** Where a list route's items live: runs are the seeded `pipeline_runs`, `workspaces` may name projects. */
+  private listStorage(route: string): string {
+    if (route === 'runs') return 'pipeline_runs';
+    return route === 'workspaces' ? this.row.projects : route;
+  }
+
+  /** Tokens have types (generic, workload) and workload scopes are checked on use (0.70 on). */
+  private get typedTokens(): boolean {
+    return this.row.apiToken.unscopedWorkloadMessage !== null;
   }
 
   async start(): Promise<this> {
@@ -457,7 +496,8 @@ export class ZenmlStandinServer extends HttpStandinBase implements Standin {
   }
 
   private encodeKey(id: string, secret: string): string {
-    return `ZENKEY_${Buffer.from(pyJsonDumps({ id, key: secret })).toString('base64')}`;
+    const json = this.row.shapes.apiKeyJson === 'compact' ? JSON.stringify({ id, key: secret }) : pyJsonDumps({ id, key: secret });
+    return `ZENKEY_${Buffer.from(json).toString('base64')}`;
   }
 
   /** By UUID (id) or name; `sa` restricts to service accounts (true) or users (false). */
@@ -505,28 +545,26 @@ export class ZenmlStandinServer extends HttpStandinBase implements Standin {
       is_service_account: a.isServiceAccount,
       is_admin: a.isAdmin,
     };
-    if (!this.v58) {
-      b.default_project_id = this.defaultProjectId;
-      b.avatar_url = a.avatarUrl;
-    }
+    // A fresh local server has no default project yet (0.85 recorded null).
+    const extra: Record<string, unknown> = { default_project_id: null, avatar_url: a.avatarUrl };
+    for (const k of this.row.shapes.userBodyExtra) b[k] = extra[k];
     return b;
   }
 
   private userResponse(a: Account, hydrate: boolean): Record<string, unknown> {
-    const metadata = this.v58
+    const metadata = this.row.shapes.userHubToken
       ? { email: a.email, hub_token: null, external_user_id: a.externalUserId, user_metadata: {} }
       : { email: a.email, external_user_id: a.externalUserId, user_metadata: {} };
     return { body: this.userBody(a), metadata: hydrate ? metadata : null, resources: null, id: a.id, permission_denied: false, name: a.name };
   }
 
   private saResponse(a: Account, hydrate: boolean): Record<string, unknown> {
-    const body: Record<string, unknown> = { created: this.ts(a.created), updated: this.ts(a.updated), active: a.active };
-    if (!this.v58) {
-      body.full_name = a.fullName;
-      body.avatar_url = a.avatarUrl;
-    }
+    const profile = this.row.shapes.serviceAccountProfile;
+    const body: Record<string, unknown> = profile
+      ? { created: this.ts(a.created), updated: this.ts(a.updated), full_name: a.fullName, active: a.active, avatar_url: a.avatarUrl }
+      : { created: this.ts(a.created), updated: this.ts(a.updated), active: a.active };
     const metadata: Record<string, unknown> = { description: a.description };
-    if (!this.v58) metadata.external_user_id = a.externalUserId;
+    if (profile) metadata.external_user_id = a.externalUserId;
     return { body, metadata: hydrate ? metadata : null, resources: null, id: a.id, permission_denied: false, name: a.name };
   }
 
@@ -558,7 +596,8 @@ export class ZenmlStandinServer extends HttpStandinBase implements Standin {
   private deviceResponse(d: Device, hydrate: boolean): Record<string, unknown> {
     const user = d.userId ? this.accounts.get(d.userId) : undefined;
     const body: Record<string, unknown> = { created: this.ts(d.created), updated: this.ts(d.updated) };
-    if (this.v58) body.user = user ? this.userResponse(user, false) : null;
+    const embedded = this.row.device.owner === 'body.user';
+    if (embedded) body.user = user ? this.userResponse(user, false) : null;
     else body.user_id = user?.id ?? null;
     Object.assign(body, {
       client_id: d.clientId,
@@ -582,7 +621,7 @@ export class ZenmlStandinServer extends HttpStandinBase implements Standin {
             last_login: this.ts(d.lastLogin),
           }
         : null,
-      resources: null,
+      resources: embedded ? null : { user: user ? this.userResponse(user, false) : null },
       id: d.id,
       permission_denied: false,
     };
@@ -603,7 +642,7 @@ export class ZenmlStandinServer extends HttpStandinBase implements Standin {
     const cloud = (this.opts.deploymentType ?? 'local') === 'cloud';
     const common = {
       id: this.serverId,
-      version: this.v58 ? '0.58.0' : '0.93.0',
+      version: this.row.standinVersion,
       active: true,
       debug: false,
       deployment_type: this.opts.deploymentType ?? 'local',
@@ -615,7 +654,7 @@ export class ZenmlStandinServer extends HttpStandinBase implements Standin {
       analytics_enabled: false,
       metadata: {},
     };
-    if (this.v58) return { ...common, use_legacy_dashboard: false };
+    if (this.row.shapes.info === 'legacy-dashboard') return { ...common, use_legacy_dashboard: false };
     const pi = this.opts.proInfo ?? {};
     const { id, ...rest } = common;
     return {
@@ -651,11 +690,11 @@ export class ZenmlStandinServer extends HttpStandinBase implements Standin {
   }
 
   private validation(errs: VErr[]): StandinResponse {
-    return jsonResponse(422, ['ValueError', requestValidationText(this.version, errs)]);
+    return jsonResponse(422, ['ValueError', requestValidationText(this.row.errors.validationText, errs)]);
   }
 
   private get credClass(): string {
-    return this.v58 ? 'AuthorizationException' : 'CredentialsNotValid';
+    return this.row.errors.credentialClass;
   }
 
   private notAuthenticated(scheme = 'Bearer'): StandinResponse {
@@ -664,8 +703,8 @@ export class ZenmlStandinServer extends HttpStandinBase implements Standin {
 
   /** 401 on a protected route. */
   private protected401(msg: string): StandinResponse {
-    if (this.v58) return this.detail(401, msg, { 'www-authenticate': 'Bearer' });
-    return this.classError(401, 'CredentialsNotValid', msg);
+    if (this.row.errors.protected401 === 'detail-string') return this.detail(401, msg, { 'www-authenticate': 'Bearer' });
+    return this.classError(401, this.credClass, msg);
   }
 
   private oauthError(error: string, description: string): StandinResponse {
@@ -681,7 +720,9 @@ export class ZenmlStandinServer extends HttpStandinBase implements Standin {
     const scheme = i < 0 ? h : h.slice(0, i);
     const param = i < 0 ? '' : h.slice(i + 1);
     if (scheme.toLowerCase() !== 'bearer') return null;
-    return param || null;
+    // 0.58 treats `Bearer ` with nothing after it as no credentials; later versions try to decode ''.
+    if (!param) return this.row.bearer.empty === 'decode-error' ? '' : null;
+    return param;
   }
 
   private cookieToken(ctx: RequestContext): string | null {
@@ -702,10 +743,10 @@ export class ZenmlStandinServer extends HttpStandinBase implements Standin {
   private checkApiKeyValue(value: string): Outcome<{ account: Account; key: ApiKey }> {
     const fail = (msg: string): Outcome<never> => ({ ok: false, resp: this.classError(401, this.credClass, msg) });
     const decodeErr = 'Authentication error: error decoding API key';
-    if (!value.startsWith('ZENKEY_')) return fail(decodeErr);
+    // The prefix is optional: the real servers decode a key without it too.
     let raw: Buffer;
     try {
-      raw = pyB64Decode(value.slice(7));
+      raw = pyB64Decode(value.startsWith('ZENKEY_') ? value.slice(7) : value);
     } catch {
       return fail(decodeErr);
     }
@@ -730,7 +771,7 @@ export class ZenmlStandinServer extends HttpStandinBase implements Standin {
   private checkAccessToken(token: string): { ok: true; auth: AuthCtx } | { ok: false; msg: string } {
     const decodeFail = (reason: string): { ok: false; msg: string } => ({
       ok: false,
-      msg: this.v58
+      msg: this.row.errors.decodeError === 'fixed'
         ? 'Authentication error: error decoding access token. You may need to rerun zenml connect.'
         : `Authentication error: error decoding access token: ${reason}.`,
     });
@@ -745,9 +786,7 @@ export class ZenmlStandinServer extends HttpStandinBase implements Standin {
     if (typeof claims.sub !== 'string' || !claims.sub) return decodeFail('Invalid JWT token: the subject claim is missing');
     const sub = parseUuid(claims.sub);
     if (!sub) return decodeFail('Invalid JWT token: the subject claim is not a valid UUID');
-    const uuidClaims = this.v58
-      ? ['device_id', 'api_key_id', 'pipeline_id', 'schedule_id']
-      : ['device_id', 'api_key_id', 'schedule_id', 'pipeline_run_id', 'deployment_id'];
+    const uuidClaims = ['device_id', 'api_key_id', ...this.row.apiToken.scopeParams];
     for (const c of uuidClaims) {
       if (c in claims && (typeof claims[c] !== 'string' || !parseUuid(claims[c] as string))) {
         return decodeFail(`Invalid JWT token: the ${c} claim is not a valid UUID`);
@@ -770,7 +809,7 @@ export class ZenmlStandinServer extends HttpStandinBase implements Standin {
     let device: Device | null = null;
     if (typeof claims.device_id === 'string') {
       const id = parseUuid(claims.device_id)!;
-      if (!this.v58 && (this.scheme === 'NO_AUTH' || this.scheme === 'EXTERNAL')) {
+      if (this.typedTokens && (this.scheme === 'NO_AUTH' || this.scheme === 'EXTERNAL')) {
         return { ok: false, msg: 'Authentication error: device authorization is not supported.' };
       }
       const d = this.deviceMap.get(id);
@@ -781,12 +820,12 @@ export class ZenmlStandinServer extends HttpStandinBase implements Standin {
       d.lastLogin = this.clock.nowMicros();
       device = d;
     }
-    if (!this.v58 && typeof claims.schedule_id === 'string') {
+    if (this.typedTokens && typeof claims.schedule_id === 'string') {
       const id = parseUuid(claims.schedule_id)!;
       const s = this.seeded('schedules').find((x) => x.id === id);
       if (!s || s.body.active === false) return { ok: false, msg: `Authentication error: schedule ${id} is not active` };
     }
-    if (!this.v58 && typeof claims.pipeline_run_id === 'string') {
+    if (this.typedTokens && typeof claims.pipeline_run_id === 'string') {
       const id = parseUuid(claims.pipeline_run_id)!;
       const run = this.seeded('pipeline_runs').find((x) => x.id === id);
       if (!run) return { ok: false, msg: `Authentication error: error retrieving token pipeline run ${id}` };
@@ -826,8 +865,8 @@ export class ZenmlStandinServer extends HttpStandinBase implements Standin {
       return done({ account: r.value, encodedToken: null, claims: null, apiKey: null, device: null });
     }
     const token = this.cookieToken(ctx) ?? this.bearer(ctx);
-    if (!token) return { ok: false, resp: this.notAuthenticated() };
-    if (!this.v58 && token.startsWith('ZENKEY_')) {
+    if (token === null) return { ok: false, resp: this.notAuthenticated() };
+    if (this.row.bearer.rawApiKey && token.startsWith('ZENKEY_')) {
       const r = this.checkApiKeyValue(token);
       if (!r.ok) return r;
       return done({ account: r.value.account, encodedToken: null, claims: null, apiKey: r.value.key, device: null });
@@ -866,25 +905,33 @@ export class ZenmlStandinServer extends HttpStandinBase implements Standin {
     return `zenml-server-${this.serverId}=${token}; HttpOnly${maxAge}; Path=/; SameSite=lax`;
   }
 
-  private tokenResponse(token: string, expiresIn: number | null, o: { cookie: boolean; deviceId?: string | null }): StandinResponse {
-    const body = this.v58
-      ? { access_token: token, token_type: 'bearer', expires_in: expiresIn, refresh_token: null, scope: null }
-      : {
-          access_token: token,
-          token_type: 'bearer',
-          expires_in: expiresIn,
-          refresh_token: null,
-          csrf_token: null,
-          scope: null,
-          device_id: o.deviceId ?? null,
-          device_metadata: null,
-        };
-    return jsonResponse(200, body, o.cookie ? { 'set-cookie': this.cookieHeader(token) } : {});
+  private tokenResponse(token: string, expiresIn: number | null, o: { grant: string; deviceId?: string | null }): StandinResponse {
+    const values: Record<string, unknown> = {
+      access_token: token,
+      token_type: 'bearer',
+      expires_in: expiresIn,
+      refresh_token: null,
+      csrf_token: null,
+      scope: null,
+      device_id: this.row.login.deviceIdInResponse ? (o.deviceId ?? null) : null,
+      device_metadata: null,
+    };
+    const body = Object.fromEntries(this.row.login.responseFields.map((k) => [k, values[k]]));
+    const cookie = this.row.login.cookieGrants.includes(o.grant);
+    return jsonResponse(200, body, cookie ? { 'set-cookie': this.cookieHeader(token) } : {});
   }
 
   // ---------------------------------------------------------------- request processing
 
   protected override async process(ctx: RequestContext): Promise<StandinResponse> {
+    if (ctx.method === 'OPTIONS' && ctx.headers.origin !== undefined && ctx.headers['access-control-request-method'] !== undefined) {
+      await this.sleep(ctx.delayMs);
+      return this.preflight(ctx);
+    }
+    return this.cors(ctx, await this.processApi(ctx));
+  }
+
+  private async processApi(ctx: RequestContext): Promise<StandinResponse> {
     const api = ctx.path.startsWith('/api/v1/');
     const run = async (): Promise<StandinResponse> => {
       await this.sleep(ctx.delayMs);
@@ -892,7 +939,7 @@ export class ZenmlStandinServer extends HttpStandinBase implements Standin {
     };
     let promise: Promise<StandinResponse>;
     const idemKey = ctx.headers['idempotency-key'];
-    if (!this.v58 && api && idemKey !== undefined && ['POST', 'PUT', 'DELETE'].includes(ctx.method)) {
+    if (this.row.writes.dedupedByIdempotencyKey && api && idemKey !== undefined && ['POST', 'PUT', 'DELETE'].includes(ctx.method)) {
       if (!parseUuid(idemKey)) return this.valueError(400, 'badly formed hexadecimal UUID string');
       const now = this.clock.nowMs();
       for (const [k, v] of this.idempotency) if (v.expiresMs <= now) this.idempotency.delete(k);
@@ -910,7 +957,7 @@ export class ZenmlStandinServer extends HttpStandinBase implements Standin {
         promise = entry.promise;
       }
     } else promise = run();
-    const timeout = this.v58 ? null : this.opts.serverTimeoutMs === undefined ? 20_000 : this.opts.serverTimeoutMs;
+    const timeout = !this.row.writes.busy429 ? null : this.opts.serverTimeoutMs === undefined ? 20_000 : this.opts.serverTimeoutMs;
     if (api && timeout !== null) {
       let timer: NodeJS.Timeout | undefined;
       const busy = new Promise<StandinResponse>((resolve) => {
@@ -928,7 +975,8 @@ export class ZenmlStandinServer extends HttpStandinBase implements Standin {
   protected async handle(ctx: RequestContext): Promise<StandinResponse> {
     const matched: Route[] = [];
     for (const r of this.routes) if (r.re.test(ctx.path)) matched.push(r);
-    const method = ctx.method === 'HEAD' ? 'GET' : ctx.method;
+    // FastAPI routes do not answer HEAD: a HEAD is a method no route allows.
+    const method = ctx.method;
     for (const r of matched) {
       const h = r.methods[method];
       if (!h) continue;
@@ -943,24 +991,62 @@ export class ZenmlStandinServer extends HttpStandinBase implements Standin {
       return h(ctx, params);
     }
     // Starlette: a GET catch-all (the dashboard) matches every path, so other
-    // methods end in 405 and unmatched GETs in that route's 404.
+    // methods end in 405 and unmatched GETs in that route's 404. A 405 names the
+    // methods of the first route whose path matched.
     if (method === 'GET') return this.detail(404, 'Not Found');
-    return this.detail(405, 'Method Not Allowed');
+    const allow = matched.length > 0 ? Object.keys(matched[0]!.methods).join(', ') : 'GET';
+    return this.detail(405, 'Method Not Allowed', { allow });
+  }
+
+  /** Starlette's CORSMiddleware as ZenML configures it: any origin, credentials, any method and header. */
+  private cors(ctx: RequestContext, resp: StandinResponse): StandinResponse {
+    const origin = ctx.headers.origin;
+    if (origin === undefined) return resp;
+    const headers: Record<string, string | string[]> = { ...(resp.headers ?? {}) };
+    if (ctx.headers.cookie !== undefined) {
+      headers['access-control-allow-origin'] = origin;
+      headers.vary = 'Origin';
+    } else headers['access-control-allow-origin'] = '*';
+    headers['access-control-allow-credentials'] = 'true';
+    return { ...resp, headers };
+  }
+
+  private preflight(ctx: RequestContext): StandinResponse {
+    const headers: Record<string, string> = {
+      'content-type': 'text/plain; charset=utf-8',
+      vary: 'Origin',
+      'access-control-allow-methods': 'DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT',
+      'access-control-max-age': '600',
+      'access-control-allow-credentials': 'true',
+      'access-control-allow-origin': ctx.headers.origin!,
+    };
+    const requested = ctx.headers['access-control-request-headers'];
+    if (requested) headers['access-control-allow-headers'] = requested;
+    return { status: 200, headers, body: 'OK' };
   }
 
   private buildRoutes(): Route[] {
     const R = (re: RegExp, methods: Record<string, Handler>): Route => ({ re, methods });
     const routes: Route[] = [
-      R(/^\/health$/, { GET: () => jsonResponse(200, 'OK') }),
+      R(/^\/health$/, { GET: () => this.health() }),
       R(/^\/openapi\.json$/, { GET: () => this.openapi() }),
       R(/^\/docs$/, { GET: () => this.html(this.swaggerHtml()) }),
       R(/^\/redoc$/, { GET: () => this.html(this.redocHtml()) }),
       R(/^\/api\/v1\/info$/, { GET: () => jsonResponse(200, this.info()) }),
-      R(/^\/api\/v1\/version$/, { GET: () => jsonResponse(200, this.v58 ? '0.58.0' : '0.93.0') }),
+      R(/^\/api\/v1\/version$/, { GET: () => jsonResponse(200, this.row.standinVersion) }),
       R(/^\/api\/v1\/login$/, { POST: (c) => this.login(c) }),
       R(/^\/api\/v1\/logout$/, { GET: () => this.logout() }),
       R(/^\/api\/v1\/device_authorization$/, { POST: (c) => this.deviceAuthorization(c) }),
-      R(/^\/api\/v1\/current-user$/, { GET: (c) => this.currentUser(c) }),
+      R(/^\/api\/v1\/current-user$/, { GET: (c) => this.currentUser(c), PUT: (c) => this.updateCurrentUser(c) }),
+      R(/^\/api\/v1\/activate$/, { PUT: () => this.classError(403, 'IllegalOperationError', 'The server is already active.') }),
+      R(/^\/api\/v1\/settings$/, { GET: (c) => this.settings(c) }),
+      ...this.row.listRoutes.flatMap((route) => {
+        const resource = this.listStorage(route);
+        return [
+          R(new RegExp(`^/api/v1/${route}$`), { GET: (c) => this.listItems(c, resource) }),
+          R(new RegExp(`^/api/v1/${route}/([^/]+)$`), { GET: (c, p) => this.getItem(c, resource, p[0]!) }),
+        ];
+      }),
       R(/^\/api\/v1\/api_token$/, { GET: (c) => this.apiToken(c) }),
       R(/^\/api\/v1\/devices$/, { GET: (c) => this.listDevices(c) }),
       R(/^\/api\/v1\/devices\/([^/]+)$/, {
@@ -990,8 +1076,12 @@ export class ZenmlStandinServer extends HttpStandinBase implements Standin {
       R(/^\/api\/v1\/([a-z_]+)$/, { GET: (c, p) => this.listItems(c, p[0]!) }),
       R(/^\/api\/v1\/([a-z_]+)\/([^/]+)$/, { GET: (c, p) => this.getItem(c, p[0]!, p[1]!) }),
     ];
-    if (!this.v58) routes.splice(1, 0, R(/^\/ready$/, { GET: () => jsonResponse(200, 'OK') }));
+    if (this.row.readyRoute) routes.splice(1, 0, R(/^\/ready$/, { GET: () => this.health() }));
     return routes;
+  }
+
+  private health(): StandinResponse {
+    return { status: 200, headers: { 'content-type': this.row.health.contentType }, body: this.row.health.body };
   }
 
   private html(body: string): StandinResponse {
@@ -1004,10 +1094,11 @@ export class ZenmlStandinServer extends HttpStandinBase implements Standin {
     if (typeof o === 'string') return { status: 200, headers: { 'content-type': 'application/json' }, body: o };
     if (o !== undefined) return jsonResponse(200, o);
     if (this.openapiCache === null) {
-      const raw = loadOpenapiFixture();
-      if (raw === null) return this.detail(500, 'OpenAPI fixture test/fixtures/openapi/zenml-0.58.0.json not found');
+      const name = openapiFixtureName(this.row);
+      const raw = loadOpenapiFixture(name);
+      if (raw === null) return this.detail(500, `OpenAPI fixture test/fixtures/openapi/${name} not found`);
       const doc = JSON.parse(raw) as { info?: { version?: string } };
-      if (!this.v58 && doc.info) doc.info.version = '0.93.0';
+      if (doc.info) doc.info.version = this.row.standinVersion;
       this.openapiCache = JSON.stringify(doc);
     }
     return { status: 200, headers: { 'content-type': 'application/json' }, body: this.openapiCache };
@@ -1083,13 +1174,17 @@ oauth2RedirectUrl: window.location.origin + '/docs/oauth2-redirect',
   }
 
   private async login(ctx: RequestContext): Promise<StandinResponse> {
+    const ct = (ctx.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (this.row.login.multipartRefused && ct === 'multipart/form-data') {
+      return this.detail(403, 'File uploads are not allowed on this endpoint.');
+    }
     const form = parseForm(ctx.headers['content-type'], ctx.rawBody);
     let grant = form.grant_type;
     if (grant === undefined) {
       if (form.username !== undefined) grant = GRANT_PASSWORD;
       else if (form.password) grant = GRANT_API_KEY;
       else if (form.device_code) grant = GRANT_DEVICE;
-      else if (this.v58 || this.scheme === 'EXTERNAL') grant = GRANT_EXTERNAL;
+      else if (this.row.login.defaultGrant === 'zenml-external' || this.scheme === 'EXTERNAL') grant = GRANT_EXTERNAL;
       else if (['OAUTH2_PASSWORD_BEARER', 'NO_AUTH', 'HTTP_BASIC'].includes(this.scheme)) grant = GRANT_PASSWORD;
       else return this.detail(400, 'Invalid request: grant type is required.');
     } else if (!GRANTS.includes(grant)) {
@@ -1135,16 +1230,18 @@ oauth2RedirectUrl: window.location.origin + '/docs/oauth2-redirect',
   private async loginGrant(ctx: RequestContext, grant: string, form: Record<string, string>, clientId: string): Promise<StandinResponse> {
     const lifetime = this.opts.tokenLifetimeSeconds ?? null;
     if (grant === GRANT_PASSWORD) {
+      // passlib refuses to hash longer secrets (PasswordSizeError, a ValueError).
+      if (Buffer.byteLength(form.password ?? '') > MAX_PASSWORD_BYTES) return jsonResponse(422, ['ValueError', 'password exceeds maximum allowed size']);
       const r = this.checkPassword(form.username!, form.password ?? '');
       if (!r.ok) return r.resp;
       const token = this.sign(r.value, { expiresInSec: lifetime });
-      return this.tokenResponse(token, lifetime, { cookie: true });
+      return this.tokenResponse(token, lifetime, { grant });
     }
     if (grant === GRANT_API_KEY) {
       const r = this.checkApiKeyValue(form.password!);
       if (!r.ok) return r.resp;
       const token = this.sign(r.value.account, { expiresInSec: lifetime, apiKeyId: r.value.key.id });
-      return this.tokenResponse(token, lifetime, { cookie: this.v58 });
+      return this.tokenResponse(token, lifetime, { grant });
     }
     if (grant === GRANT_DEVICE) return this.deviceLogin(clientId, form.device_code!);
     return this.externalLogin(ctx);
@@ -1184,7 +1281,7 @@ oauth2RedirectUrl: window.location.origin + '/docs/oauth2-redirect',
     d.updated = d.lastLogin;
     const user = this.accounts.get(d.userId!)!;
     const token = this.sign(user, { expiresInSec: expiresIn, deviceId: d.id });
-    return this.tokenResponse(token, expiresIn, { cookie: this.v58, deviceId: d.id });
+    return this.tokenResponse(token, expiresIn, { grant: GRANT_DEVICE, deviceId: d.id });
   }
 
   private async externalLogin(ctx: RequestContext): Promise<StandinResponse> {
@@ -1223,14 +1320,13 @@ oauth2RedirectUrl: window.location.origin + '/docs/oauth2-redirect',
     }
     const expiresIn = this.opts.tokenLifetimeSeconds ?? 3600;
     const token2 = this.sign(acc, { expiresInSec: expiresIn });
-    return this.tokenResponse(token2, expiresIn, { cookie: true });
+    return this.tokenResponse(token2, expiresIn, { grant: GRANT_EXTERNAL });
   }
 
   private logout(): StandinResponse {
     const expires = new Date(this.clock.nowMs()).toUTCString();
-    const httpOnly = this.v58 ? '' : '; HttpOnly';
     return jsonResponse(200, null, {
-      'set-cookie': `zenml-server-${this.serverId}=""; expires=${expires}${httpOnly}; Max-Age=0; Path=/; SameSite=lax`,
+      'set-cookie': `zenml-server-${this.serverId}=""; expires=${expires}; HttpOnly; Max-Age=0; Path=/; SameSite=lax`,
     });
   }
 
@@ -1243,7 +1339,7 @@ oauth2RedirectUrl: window.location.origin + '/docs/oauth2-redirect',
     const timeout = this.opts.deviceAuthTimeoutSeconds ?? 300;
     const now = this.clock.nowMs();
     let d = [...this.deviceMap.values()].find((x) => x.clientId === clientId);
-    if (!d && !this.v58 && form.device_id) {
+    if (!d && this.typedTokens && form.device_id) {
       const id = parseUuid(form.device_id);
       d = id ? this.deviceMap.get(id) : undefined;
       if (d) d.clientId = clientId;
@@ -1295,6 +1391,62 @@ oauth2RedirectUrl: window.location.origin + '/docs/oauth2-redirect',
     return jsonResponse(200, this.userResponse(a.value.account, true));
   }
 
+  /** `PUT /current-user`: a user changes their own profile (name, full name, email, password). */
+  private updateCurrentUser(ctx: RequestContext): StandinResponse {
+    const a = this.authenticate(ctx);
+    if (!a.ok) return a.resp;
+    const errs: VErr[] = [];
+    const body = this.jsonBody(ctx, errs);
+    let name: string | undefined;
+    let fullName: string | undefined;
+    let email: string | undefined;
+    let optIn: boolean | undefined;
+    let password: string | undefined;
+    let oldPassword: string | undefined;
+    if (body) {
+      name = this.strField(body, 'name', errs, false);
+      fullName = this.strField(body, 'full_name', errs, false);
+      email = this.strField(body, 'email', errs, false);
+      optIn = this.boolField(body, 'email_opted_in', errs, false);
+      password = this.strField(body, 'password', errs, false);
+      oldPassword = this.strField(body, 'old_password', errs, false);
+    }
+    if (errs.length) return this.validation(errs);
+    const me = a.value.account;
+    if (password !== undefined && !me.isServiceAccount && (me.password ?? '') !== (oldPassword ?? '')) {
+      return this.classError(403, 'IllegalOperationError', 'The current password is incorrect.');
+    }
+    if (name !== undefined && name !== me.name && this.findAccount(name, me.isServiceAccount)) {
+      return this.classError(409, 'EntityExistsError', `Unable to update user with name '${name}': Found an existing user account with this name.`);
+    }
+    if (name !== undefined) me.name = name;
+    if (fullName !== undefined) me.fullName = fullName;
+    if (email !== undefined) me.email = email;
+    if (optIn !== undefined) me.emailOptedIn = optIn;
+    if (password !== undefined) me.password = password;
+    me.updated = this.clock.nowMicros();
+    return jsonResponse(200, this.userResponse(me, true));
+  }
+
+  /** `GET /settings`: the server's settings entity (not a list). */
+  private settings(ctx: RequestContext): StandinResponse {
+    const a = this.authenticate(ctx);
+    if (!a.ok) return a.resp;
+    const body: Record<string, unknown> = {
+      server_id: this.serverId,
+      server_name: 'default',
+      logo_url: null,
+      active: true,
+      enable_analytics: false,
+      display_announcements: null,
+      display_updates: null,
+    };
+    const late = this.row.shapes.settings === 'last-user-activity';
+    if (late) body.last_user_activity = this.ts(this.lastUserActivity);
+    body.updated = this.ts(this.started);
+    return jsonResponse(200, { body, metadata: late ? {} : { onboarding_state: {} }, resources: late ? {} : null });
+  }
+
   private uuidQuery(ctx: RequestContext, name: string, errs: VErr[]): string | null {
     const raw = ctx.query.get(name);
     if (raw === null || raw === '') return null;
@@ -1308,7 +1460,7 @@ oauth2RedirectUrl: window.location.origin + '/docs/oauth2-redirect',
     if (!a.ok) return a.resp;
     const auth = a.value;
     const errs: VErr[] = [];
-    if (this.v58) {
+    if (this.row.apiToken.lifetimeParam === 'expires_minutes') {
       const pipelineId = this.uuidQuery(ctx, 'pipeline_id', errs);
       const scheduleId = this.uuidQuery(ctx, 'schedule_id', errs);
       let minutes: number | null = null;
@@ -1320,10 +1472,20 @@ oauth2RedirectUrl: window.location.origin + '/docs/oauth2-redirect',
       }
       if (errs.length) return this.validation(errs);
       if (!auth.encodedToken || !auth.claims) return this.classError(401, 'AuthorizationException', 'Not authenticated.');
-      if (!pipelineId && !scheduleId && !minutes) return jsonResponse(200, auth.encodedToken);
       const extra: Record<string, unknown> = {};
       if (pipelineId) extra.pipeline_id = pipelineId;
       if (scheduleId) extra.schedule_id = scheduleId;
+      const table = this.row.apiToken.passwordCaller;
+      if (table && !auth.apiKey && !auth.device) {
+        // A token from a password login: what the recorded servers did, by kind of query.
+        const lifetime = this.opts.tokenLifetimeSeconds ?? null;
+        const kind = minutes ? 'lifetime' : pipelineId || scheduleId ? 'scope' : 'none';
+        const answer = (lifetime === null ? table.withoutExpiry : table.withExpiry)[kind];
+        if (answer === 'caller') return jsonResponse(200, auth.encodedToken);
+        const exp = typeof auth.claims.exp === 'number' ? auth.claims.exp - this.clock.nowSec() : null;
+        return jsonResponse(200, this.sign(auth.account, { expiresInSec: answer === 'new' ? lifetime : exp, extra }));
+      }
+      if (!pipelineId && !scheduleId && !minutes) return jsonResponse(200, auth.encodedToken);
       const token = this.sign(auth.account, {
         expiresInSec: minutes ? minutes * 60 : null,
         deviceId: auth.device?.id ?? null,
@@ -1346,21 +1508,21 @@ oauth2RedirectUrl: window.location.origin + '/docs/oauth2-redirect',
     }
     let scheduleId = this.uuidQuery(ctx, 'schedule_id', errs);
     let runId = this.uuidQuery(ctx, 'pipeline_run_id', errs);
-    let deploymentId = this.uuidQuery(ctx, 'deployment_id', errs);
+    // A parameter this version does not know is ignored, as FastAPI ignores unknown query parameters.
+    let deploymentId = this.row.apiToken.scopeParams.includes('deployment_id') ? this.uuidQuery(ctx, 'deployment_id', errs) : null;
     if (errs.length) return this.validation(errs);
     if (!auth.encodedToken || !auth.claims) return this.classError(401, 'AuthorizationException', 'Not authenticated.');
     if (rawType === 'generic') {
       if (scheduleId || runId || deploymentId) {
         return this.valueError(400, 'Generic API tokens cannot be scoped to a schedule or pipeline run.');
       }
-      if (!expiresIn) expiresIn = GENERIC_TOKEN_LIFETIME;
-      if (expiresIn > GENERIC_TOKEN_MAX_LIFETIME) {
-        return this.valueError(
-          400,
-          `The maximum expiration time for generic API tokens allowed by this server is ${GENERIC_TOKEN_MAX_LIFETIME} seconds.`,
-        );
+      const max = this.row.apiToken.maxLifetimeSeconds;
+      if (!expiresIn) expiresIn = this.row.apiToken.defaultLifetimeSeconds;
+      if (max !== null && expiresIn !== null && expiresIn > max) {
+        return this.valueError(400, `The maximum expiration time for generic API tokens allowed by this server is ${max} seconds.`);
       }
-      return jsonResponse(200, this.sign(auth.account, { expiresInSec: expiresIn }));
+      const apiKeyId = this.row.apiToken.keepsApiKeyId ? (auth.apiKey?.id ?? null) : null;
+      return jsonResponse(200, this.sign(auth.account, { expiresInSec: expiresIn, apiKeyId }));
     }
     const tokSchedule = typeof auth.claims.schedule_id === 'string' ? auth.claims.schedule_id : null;
     const tokRun = typeof auth.claims.pipeline_run_id === 'string' ? auth.claims.pipeline_run_id : null;
@@ -1369,7 +1531,7 @@ oauth2RedirectUrl: window.location.origin + '/docs/oauth2-redirect',
     runId = runId ?? tokRun;
     deploymentId = deploymentId ?? tokDeployment;
     if (!scheduleId && !runId && !deploymentId) {
-      return this.valueError(400, 'Workload API tokens must be scoped to a schedule, pipeline run or deployment.');
+      return this.valueError(400, this.row.apiToken.unscopedWorkloadMessage!);
     }
     const scopeMismatch = (what: string, want: string | null, have: string | null): StandinResponse | null =>
       want && have && want !== have
@@ -1438,10 +1600,14 @@ oauth2RedirectUrl: window.location.origin + '/docs/oauth2-redirect',
       return null;
     }
     let v: unknown;
+    const text = ctx.rawBody.toString('utf8');
     try {
-      v = JSON.parse(ctx.rawBody.toString('utf8'));
+      v = JSON.parse(text);
     } catch {
-      errs.push({ loc: ['body'], kind: 'jsondecode' });
+      const { msg, pos } = pyJsonError(text);
+      // pydantic v1 reports the body as a whole, v2 the position in it.
+      const loc = this.row.errors.validationText === 'pydantic-v1' ? ['body'] : ['body', pos];
+      errs.push({ loc, kind: 'jsondecode', msg, pos, input: text });
       return null;
     }
     if (!isPlainObject(v)) {
@@ -1499,18 +1665,18 @@ oauth2RedirectUrl: window.location.origin + '/docs/oauth2-redirect',
 
   private listWith<T>(
     ctx: RequestContext,
-    items: () => T[],
+    items: (caller: Account) => T[],
     spec: ListSpec<T>,
     render: (it: T, hydrate: boolean) => unknown,
     preAuthErrs: VErr[] = [],
   ): StandinResponse {
-    const parsed = parseListQuery(this.version, ctx.query, spec);
+    const parsed = parseListQuery(this.row, ctx.query, spec);
     if (!parsed.ok) return parsed.resp;
     const a = this.authenticate(ctx);
     if (!a.ok) return a.resp;
     if (preAuthErrs.length) return this.validation(preAuthErrs);
     if (parsed.postAuthError) return parsed.postAuthError;
-    return pageResponse(items(), spec, parsed.list, render);
+    return pageResponse(items(a.value.account), spec, parsed.list, render);
   }
 
   private accountSpec(model: string, sa: boolean): ListSpec<Account> {
@@ -1549,7 +1715,8 @@ oauth2RedirectUrl: window.location.origin + '/docs/oauth2-redirect',
   private listUsers(ctx: RequestContext): StandinResponse {
     return this.listWith(
       ctx,
-      () => [...this.accounts.values()].filter((a) => !a.isServiceAccount),
+      // A service account sees no users (observed on both versions).
+      (caller) => (caller.isServiceAccount ? [] : [...this.accounts.values()].filter((a) => !a.isServiceAccount)),
       this.accountSpec('UserFilter', false),
       (a, h) => this.userResponse(a, h),
     );
@@ -1608,11 +1775,19 @@ oauth2RedirectUrl: window.location.origin + '/docs/oauth2-redirect',
     const a = this.authenticate(ctx);
     if (!a.ok) return a.resp;
     const errs: VErr[] = [];
+    const what = singular(resource).replace(/_/g, ' ');
+    if (this.row.byName.includes(resource)) {
+      const hydrate = this.hydrateParam(ctx, true, errs);
+      if (errs.length) return this.validation(errs);
+      const id = parseUuid(rawId);
+      const it = this.seeded(resource).find((x) => (id ? x.id === id : x.name === rawId));
+      if (!it) return this.keyError(`No ${what} with the '${rawId}' name or ID was found`);
+      return jsonResponse(200, this.itemResponse(it, hydrate));
+    }
     const id = this.pathUuid(rawId, `${singular(resource)}_id`, errs);
     const hydrate = this.hydrateParam(ctx, true, errs);
     if (errs.length || !id) return this.validation(errs);
     const it = this.seeded(resource).find((x) => x.id === id);
-    const what = singular(resource).replace(/_/g, ' ');
     if (!it) return this.keyError(`Unable to get ${what} with ID ${id}: No ${what} with this ID found.`);
     return jsonResponse(200, this.itemResponse(it, hydrate));
   }
@@ -1634,7 +1809,7 @@ oauth2RedirectUrl: window.location.origin + '/docs/oauth2-redirect',
     let fullName: string | undefined;
     if (body) {
       name = this.strField(body, 'name', errs, true);
-      fullName = this.v58 ? undefined : this.strField(body, 'full_name', errs, false);
+      fullName = this.row.shapes.serviceAccountProfile ? this.strField(body, 'full_name', errs, false) : undefined;
       description = this.strField(body, 'description', errs, false, 65535);
       active = this.boolField(body, 'active', errs, true);
     }
@@ -1680,7 +1855,7 @@ oauth2RedirectUrl: window.location.origin + '/docs/oauth2-redirect',
     if (body) {
       name = this.strField(body, 'name', errs, false);
       description = this.strField(body, 'description', errs, false, 65535);
-      fullName = this.v58 ? undefined : this.strField(body, 'full_name', errs, false);
+      fullName = this.row.shapes.serviceAccountProfile ? this.strField(body, 'full_name', errs, false) : undefined;
       active = this.boolField(body, 'active', errs, false);
     }
     if (errs.length) return this.validation(errs);
@@ -1776,7 +1951,7 @@ oauth2RedirectUrl: window.location.origin + '/docs/oauth2-redirect',
     };
     const errs: VErr[] = [];
     const saId = this.pathUuid(rawSa, 'service_account_id', errs);
-    const parsed = parseListQuery(this.version, ctx.query, spec);
+    const parsed = parseListQuery(this.row, ctx.query, spec);
     if (!parsed.ok) return parsed.resp;
     const a = this.authenticate(ctx);
     if (!a.ok) return a.resp;
@@ -1910,7 +2085,7 @@ oauth2RedirectUrl: window.location.origin + '/docs/oauth2-redirect',
           last_login: d.lastLogin,
         })[f] ?? null,
     };
-    const parsed = parseListQuery(this.version, ctx.query, spec);
+    const parsed = parseListQuery(this.row, ctx.query, spec);
     if (!parsed.ok) return parsed.resp;
     const a = this.authenticate(ctx);
     if (!a.ok) return a.resp;
