@@ -567,3 +567,21 @@ describe('more of each kind', () => {
     expect(r.stdout).toContain('eve\\x1b[2J');
   });
 });
+
+describe('an OpenAPI document of the wrong shape', () => {
+  it.each([
+    ['paths that are null', { openapi: '3.1.0', info: { version: '0.58.0' }, paths: null }],
+    ['an operation that is a string', { openapi: '3.1.0', info: { version: '0.58.0' }, paths: { '/api/v1/x': { get: 'nope' } } }],
+    ['parameters that are not a list', { openapi: '3.1.0', info: { version: '0.58.0' }, paths: { '/api/v1/x': { get: { parameters: 'p', summary: 5, tags: 'x' } } } }],
+    ['a $ref loop', { openapi: '3.1.0', info: { version: '0.58.0' }, paths: { '/api/v1/x': { post: { requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/A' } } } } } } }, components: { schemas: { A: { $ref: '#/components/schemas/A' } } } }],
+    ['a document that is an array', [1, 2, 3]],
+  ])('endpoints and describe with %s: a result or one line, never an internal error', async (_n, doc) => {
+    const { box, server } = await setup({ 'GET /openapi.json': doc });
+    expect((await login(box, server)).exitCode).toBe(0);
+    for (const args of [['endpoints'], ['endpoints', 'describe', 'POST', '/api/v1/x'], ['endpoints', 'describe', 'GET', '/api/v1/x']]) {
+      const r = await box.run(args);
+      expect([0, 1, 2], `${args.join(' ')}: ${r.stderr}`).toContain(r.exitCode);
+      if (r.exitCode !== 0) oneCleanLine(r);
+    }
+  });
+});
