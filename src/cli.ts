@@ -11,17 +11,19 @@ import { keychainStuck } from './auth/secrets/keychain.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
 import { endpointsListArgs, fastTokenOptions, simpleOptions } from './cli-args.js';
 import { fastCallArgs } from './commands/call/args.js';
+import { terminalSafe } from './output/sanitize.js';
 
 export { fastTokenOptions };
 
+/** The error line: one line (messages quote server text, made safe), or a stack when debugging. */
 export function formatError(e: unknown, verbose: boolean): string {
   if (isCliError(e)) {
     const hint = e.hint ? ` ${e.hint}` : '';
-    return `zenml-api: ${e.message}${e.message.endsWith('.') || !hint ? '' : '.'}${hint}`;
+    return terminalSafe(`zenml-api: ${e.message}${e.message.endsWith('.') || !hint ? '' : '.'}${hint}`);
   }
   const err = e as Error;
-  if (verbose && err?.stack) return `zenml-api: internal error: ${err.stack}`;
-  return `zenml-api: internal error: ${err?.message ?? String(e)} (run with ZENML_API_DEBUG=1 for details)`;
+  if (verbose && err?.stack) return terminalSafe(`zenml-api: internal error: ${err.stack}`, { keepNewlines: true });
+  return terminalSafe(`zenml-api: internal error: ${err?.message ?? String(e)} (run with ZENML_API_DEBUG=1 for details)`);
 }
 
 async function dispatch(args: string[], argv: string[], ctx: Ctx): Promise<number> {

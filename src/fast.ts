@@ -14,7 +14,7 @@ import { resolveProfile } from './auth/resolve.js';
 import { KeychainTimeoutError } from './auth/secrets/backend.js';
 import { keychainStuck } from './auth/secrets/keychain.js';
 import { CredentialStore } from './auth/store.js';
-import { computeExpiry, isExpiring, parseStoredToken, type StoredToken } from './auth/tokens.js';
+import { computeExpiry, expiryIso, isExpiring, parseStoredToken, type StoredToken } from './auth/tokens.js';
 import { fastTokenOptions } from './cli-args.js';
 import { formatJson } from './output/json.js';
 import { VERSION } from './version.js';
@@ -87,7 +87,7 @@ export async function runFast(argv: string[]): Promise<boolean> {
       const isTTY = stdoutIsTTY();
       const payload = {
         token: t.token,
-        expires_at: t.expiresAt === null ? null : new Date(t.expiresAt).toISOString(),
+        expires_at: expiryIso(t.expiresAt),
         profile: profile.name,
         server: profile.settings.server ?? null,
       };

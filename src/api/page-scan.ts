@@ -24,6 +24,8 @@ export interface RawItem {
 export interface ScannedPage {
   index: number;
   total_pages: number;
+  /** When the page says it (ZenML's pages do). */
+  max_size?: number;
   items: RawItem[];
 }
 
@@ -266,6 +268,7 @@ export function scanPage(body: Buffer): ScannedPage | null {
   let items: RawItem[] | null = null;
   let index: number | null = null;
   let totalPages: number | null = null;
+  let maxSize: number | undefined;
   let describable = true;
   if (b[s.i] === CLOSE_BRACE) s.i++;
   else
@@ -305,11 +308,12 @@ export function scanPage(body: Buffer): ScannedPage | null {
         const start = s.i;
         s.canonical = true;
         s.value(1);
-        if (keyIs(b, key, 'index') || keyIs(b, key, 'total_pages')) {
+        if (keyIs(b, key, 'index') || keyIs(b, key, 'total_pages') || keyIs(b, key, 'max_size')) {
           const n = s.canonical ? Number(b.toString('latin1', start, s.i)) : NaN;
           if (!Number.isSafeInteger(n)) describable = false;
           if (keyIs(b, key, 'index')) index = n;
-          else totalPages = n;
+          else if (keyIs(b, key, 'total_pages')) totalPages = n;
+          else maxSize = n;
         } else if (keyIs(b, key, 'items')) items = null; // items that are not an array
       }
       s.ws();
@@ -327,7 +331,7 @@ export function scanPage(body: Buffer): ScannedPage | null {
   s.ws();
   if (s.i !== b.length) s.fail('trailing bytes');
   if (!describable || items === null || index === null || totalPages === null) return null;
-  return { index, total_pages: totalPages, items };
+  return { index, total_pages: totalPages, ...(maxSize !== undefined ? { max_size: maxSize } : {}), items };
 }
 
 /**
@@ -345,5 +349,5 @@ export function openPage(body: Buffer, parse: () => unknown): unknown {
   }
   if (!scanned) return parse();
   const items = scanned.items.map((it) => (it.canonical ? body.subarray(it.start, it.end) : (JSON.parse(body.toString('utf8', it.start, it.end)) as unknown)));
-  return { index: scanned.index, total_pages: scanned.total_pages, items };
+  return { index: scanned.index, total_pages: scanned.total_pages, ...(scanned.max_size !== undefined ? { max_size: scanned.max_size } : {}), items };
 }

@@ -30,11 +30,17 @@ export interface ProOrganization {
 
 /** The workspace's ZenML server URL: `zenml_service.status.server_url`, null unless it runs. */
 export function workspaceServerUrl(w: ProWorkspace): string | null {
-  return w.zenml_service?.status?.server_url ?? null;
+  const url = w.zenml_service?.status?.server_url;
+  return typeof url === 'string' && url !== '' ? url : null;
 }
 
 function bad(what: string): never {
   throw new NetworkError(`the ZenML Pro API answered ${what} with JSON of an unexpected shape`);
+}
+
+/** An organization or workspace as the commands use it: an object with a string id and name. */
+function named(v: unknown): v is { id: string; name: string } {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as ProOrganization).id === 'string' && typeof (v as ProOrganization).name === 'string';
 }
 
 export class ProApi {
@@ -50,7 +56,7 @@ export class ProApi {
       renewOn401: false,
     });
     const v = res.json<LoginResponse>();
-    if (!v || typeof v.access_token !== 'string') bad('/auth/login');
+    if (!v || typeof v.access_token !== 'string' || v.access_token === '') bad('/auth/login');
     return v;
   }
 
@@ -62,19 +68,19 @@ export class ProApi {
 
   async organizations(): Promise<ProOrganization[]> {
     const v = (await this.http.request({ path: '/organizations', query: { limit: 100 } })).json<unknown>();
-    if (!Array.isArray(v)) bad('/organizations');
+    if (!Array.isArray(v) || !v.every(named)) bad('/organizations');
     return v as ProOrganization[];
   }
 
   async workspaces(query: Record<string, string | undefined> = {}): Promise<ProWorkspace[]> {
     const v = (await this.http.request({ path: '/workspaces', query: { limit: 100, ...query } })).json<unknown>();
-    if (!Array.isArray(v)) bad('/workspaces');
+    if (!Array.isArray(v) || !v.every(named)) bad('/workspaces');
     return v as ProWorkspace[];
   }
 
   async workspace(id: string): Promise<ProWorkspace> {
     const v = (await this.http.request({ path: `/workspaces/${encodeURIComponent(id)}` })).json<ProWorkspace>();
-    if (!v || typeof v.id !== 'string') bad('/workspaces/{id}');
+    if (!named(v)) bad('/workspaces/{id}');
     return v;
   }
 }

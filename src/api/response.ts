@@ -33,7 +33,30 @@ export function apiErrorFrom(status: number, parsed: ParsedError, bodyText: stri
   return new ApiError(`HTTP ${status}: ${formatParsedError(parsed)}`, status, parsed.errorClass, bodyText);
 }
 
+/**
+ * A 3xx answer is never followed: the request carried the bearer token, and the ZenML API does
+ * not redirect. It is an error for every command (`call` included, which would otherwise print
+ * an empty body and exit 0), with where the server pointed, resolved against the request URL.
+ */
+export function redirectError(status: number, headers: HttpResponse['headers'], url: string): NetworkError | null {
+  if (status < 300 || status > 399) return null;
+  const location = headerValue(headers.location);
+  if (location === undefined || location === '') return new NetworkError(`the server answered HTTP ${status} (a redirect without a location); not followed`);
+  let target = location;
+  try {
+    target = new URL(location, url).href;
+  } catch {
+    /* not a URL: show it as it came */
+  }
+  return new NetworkError(`the server redirected to ${target.slice(0, 300)}; not followed`, {
+    hint: 'If the server has moved, log in again with its new URL.',
+  });
+}
+
+/** The response the pipeline hands back; a redirect is thrown as its error (see redirectError). */
 export function makeResponse(status: number, headers: HttpResponse['headers'], body: Buffer, url: string): HttpResponse {
+  const redirect = redirectError(status, headers, url);
+  if (redirect) throw redirect;
   let text: string | undefined;
   const res: HttpResponse = {
     status,

@@ -62,6 +62,21 @@ function expectObject<T>(res: HttpResponse, what: string, check: (v: Record<stri
   return v as T;
 }
 
+/** The answer of a successful login (any grant, the device poll included). */
+export function loginAnswer(res: HttpResponse): LoginResponse {
+  return expectObject<LoginResponse>(res, 'the login', (v) => typeof v.access_token === 'string' && v.access_token !== '');
+}
+
+const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/**
+ * Bounds of a device authorization's numbers: RFC 8628 suggests 5 s between polls and ZenML
+ * gives a code 5 minutes; a server asking for more than a minute between polls or a day of
+ * validity is clamped (a day already outlasts any terminal session waiting for a browser).
+ */
+const MAX_POLL_INTERVAL_S = 60;
+const MAX_DEVICE_CODE_LIFETIME_S = 86_400;
+
 export const form = (fields: Record<string, string | undefined>) =>
   new URLSearchParams(Object.entries(fields).filter((e): e is [string, string] => e[1] !== undefined)).toString();
 
@@ -85,7 +100,7 @@ export class ZenmlApi {
       auth: false,
       renewOn401: false,
     });
-    return expectObject<LoginResponse>(res, 'the login', (v) => typeof v.access_token === 'string' && v.access_token !== '');
+    return loginAnswer(res);
   }
 
   loginWithApiKey(apiKey: string): Promise<LoginResponse> {
@@ -102,7 +117,7 @@ export class ZenmlApi {
 
   async currentUser(): Promise<Entity> {
     const res = await this.http.request({ path: `${API}/current-user` });
-    return expectObject<Entity>(res, '/api/v1/current-user', (v) => typeof v.id === 'string');
+    return expectObject<Entity>(res, '/api/v1/current-user', (v) => typeof v.id === 'string' && typeof v.name === 'string');
   }
 
   /** Mints a token through /api/v1/api_token with the parameters of the server's version row. */
@@ -124,7 +139,22 @@ export class ZenmlApi {
       headers: FORM,
       auth: false,
     });
-    return expectObject<DeviceAuthorization>(res, 'the device authorization', (v) => typeof v.device_code === 'string' && typeof v.user_code === 'string');
+    const auth = expectObject<DeviceAuthorization>(
+      res,
+      'the device authorization',
+      (v) =>
+        typeof v.device_code === 'string' &&
+        typeof v.user_code === 'string' &&
+        typeof v.verification_uri === 'string' &&
+        (v.verification_uri_complete == null || typeof v.verification_uri_complete === 'string') &&
+        isFiniteNumber(v.expires_in) &&
+        (v.interval == null || isFiniteNumber(v.interval)),
+    );
+    return {
+      ...auth,
+      expires_in: Math.min(Math.max(auth.expires_in, 1), MAX_DEVICE_CODE_LIFETIME_S),
+      interval: auth.interval == null ? auth.interval : Math.min(Math.max(auth.interval, 1), MAX_POLL_INTERVAL_S),
+    };
   }
 
   /** One poll of the device grant; returns the raw response (400s carry RFC 8628 errors). */

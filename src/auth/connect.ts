@@ -11,7 +11,7 @@ let warnedInsecure = false;
 
 export function makeClient(
   baseUrl: string,
-  settings: Pick<StoredProfile, 'caCert' | 'verifySsl' | 'serverVersion'>,
+  settings: Pick<StoredProfile, 'caCert' | 'verifySsl' | 'serverVersion'> & { dedupesRetries?: false },
   net: NetOptions,
   tokenProvider?: TokenProvider,
   warn?: (line: string) => void,
@@ -30,9 +30,19 @@ export function makeClient(
     ...(net.log ? { log: net.log } : {}),
     ...(net.signal ? { signal: net.signal } : {}),
     ...(net.secrets ? { secrets: () => net.secrets! } : {}),
-    ...(settings.serverVersion ? { dedupesRetries: dedupes(settings.serverVersion, net.log) } : {}),
+    ...(settings.dedupesRetries === false ? { dedupesRetries: false } : settings.serverVersion ? { dedupesRetries: dedupes(settings.serverVersion, net.log) } : {}),
     ...retryFromEnv(),
   });
+}
+
+/**
+ * A client of the ZenML Pro management API. Nothing documents that the Pro API dedupes a retried
+ * write by its Idempotency-Key, so a POST/PUT/PATCH/DELETE is retried only when it cannot have
+ * been processed (connection refused, 429, 503), never after a 502 or 504 that may have come
+ * after the work was done.
+ */
+export function makeProClient(baseUrl: string, net: NetOptions, tokenProvider?: TokenProvider, warn?: (line: string) => void): HttpClient {
+  return makeClient(baseUrl, { dedupesRetries: false }, net, tokenProvider, warn);
 }
 
 /** Whether the server's version row de-duplicates retried writes; a guessed row is said with --verbose. */

@@ -1,6 +1,6 @@
 /** Small file helpers for the config folder: private modes, atomic writes, strict JSON reads. */
-import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { StoreError } from '../errors.js';
 
 /** Creates the folder (and parents) with mode 0700; tightens an existing one that is wider. */
@@ -15,13 +15,51 @@ export function ensurePrivateDir(dir: string): void {
 }
 
 /**
+ * The name of a temporary file beside `path`: `<name>.<pid>.<random>.tmp`, unique per process and
+ * call (node:crypto is not loaded just for this: start-up cost). Atomic writes and lock files use
+ * it, and removeStaleTemps() recognises it.
+ */
+export function tempPathFor(path: string): string {
+  return `${path}.${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`;
+}
+
+const TEMP_NAME = /^[^/\\]+\.\d+\.[0-9a-z]+\.tmp$/;
+
+/**
+ * A temp file is written and renamed (or linked) within milliseconds; one this old was left by a
+ * process killed in between, and may hold every secret of credentials.json.
+ */
+export const STALE_TEMP_MS = 5 * 60_000;
+
+/** Removes this tool's temp files in `dir` older than STALE_TEMP_MS; never fails the caller. */
+export function removeStaleTemps(dir: string, now = Date.now()): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!TEMP_NAME.test(name)) continue;
+    const p = join(dir, name);
+    try {
+      const st = statSync(p);
+      if (st.isFile() && now - st.mtimeMs > STALE_TEMP_MS) unlinkSync(p);
+    } catch {
+      /* gone already, or not ours to remove */
+    }
+  }
+}
+
+/**
  * Writes a file atomically: a temp file beside it (mode 0600), fsync, rename over the target,
- * fsync the folder. Readers see the old content or the new, never a mix.
+ * fsync the folder. Readers see the old content or the new, never a mix. Temp files that a killed
+ * process left in the folder are removed on the way.
  */
 export function writeFileAtomic(path: string, data: string, mode = 0o600): void {
   const dir = dirname(path);
-  // Unique per process and call; node:crypto is not loaded just for this (start-up cost).
-  const tmp = `${path}.${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`;
+  removeStaleTemps(dir);
+  const tmp = tempPathFor(path);
   let fd: number | undefined;
   try {
     fd = openSync(tmp, 'wx', mode);
@@ -74,8 +112,11 @@ export function readJsonObject(path: string): Record<string, unknown> | undefine
   return value as Record<string, unknown>;
 }
 
+/** A config or credentials file that is not what this tool writes: the whole file is in doubt. */
+export class CorruptedFileError extends StoreError {}
+
 export function corrupted(path: string, why: string): StoreError {
-  return new StoreError(`${path} is corrupted (${why}); it was left untouched`, {
+  return new CorruptedFileError(`${path} is corrupted (${why}); it was left untouched`, {
     hint: `Fix or move the file away, then run the command again.`,
   });
 }

@@ -1,11 +1,15 @@
 /**
- * An inter-process lock: a file created with O_EXCL holding the owner's pid and a timestamp.
- * A lock whose owner is dead (same host) or that is older than `staleMs` is broken, under a
- * second "break" lock so that two waiters never both break it and both believe they hold it.
+ * An inter-process lock: a file holding the owner's pid, host and a timestamp. It is written as a
+ * temp file and hard-linked into place (link fails if the lock exists), so a lock file always
+ * names its owner: a process killed, or a disk full, between creating and writing it cannot leave
+ * an empty lock. A lock whose owner is dead (same host), that is older than `staleMs`, or whose
+ * content is unreadable or garbled and older than GARBLED_STALE_MS, is broken, under a second
+ * "break" lock so that two waiters never both break it and both believe they hold it.
  */
-import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { linkSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { StoreError } from '../errors.js';
+import { tempPathFor } from './fsutil.js';
 
 export interface LockOptions {
   /** Give up waiting after this long (default 15 s). */
@@ -14,52 +18,105 @@ export interface LockOptions {
   staleMs?: number;
 }
 
+/**
+ * A lock that does not name a live owner this long after it was made is stale. Only the fallback
+ * for file systems without hard links (below) can show a half-written lock, and only for the
+ * moment between its open and its write.
+ */
+export const GARBLED_STALE_MS = 2_000;
+
 const HOST = hostname();
 
+const code = (e: unknown) => (e as NodeJS.ErrnoException).code;
+const cannot = (path: string, e: unknown) => new StoreError(`cannot create lock ${path}: ${code(e) ?? String(e)}`);
+
+/** File systems without hard links (some network and FAT mounts) answer link() with these. */
+const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
+
 function tryCreate(path: string, content = `${process.pid}\n${HOST}\n${Date.now()}\n`): boolean {
+  const tmp = tempPathFor(path);
   try {
-    const fd = openSync(path, 'wx', 0o600);
-    try {
-      writeSync(fd, content);
-    } finally {
-      closeSync(fd);
-    }
+    writeFileSync(tmp, content, { mode: 0o600, flag: 'wx' });
+    linkSync(tmp, path);
     return true;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw new StoreError(`cannot create lock ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    if (code(e) === 'EEXIST') return false;
+    if (NO_LINKS.has(code(e) ?? '')) return createInPlace(path, content);
+    throw cannot(path, e);
+  } finally {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* never created */
+    }
   }
 }
 
-function readOwner(path: string): { raw: string; pid: number; host: string; mtimeMs: number } | null {
+/** Exclusive create, then write: the one way left where links are not supported. */
+function createInPlace(path: string, content: string): boolean {
   try {
-    const raw = readFileSync(path, 'utf8');
-    const st = statSync(path);
-    const [pid, host] = raw.split('\n');
-    return { raw, pid: Number(pid), host: host ?? '', mtimeMs: st.mtimeMs };
+    writeFileSync(path, content, { mode: 0o600, flag: 'wx' });
+    return true;
+  } catch (e) {
+    if (code(e) === 'EEXIST') return false;
+    throw cannot(path, e);
+  }
+}
+
+interface Owner {
+  /** The file's content, or null when it cannot be read (a folder, no permission). */
+  raw: string | null;
+  /** The owner it names, or null when the content is not "pid\nhost\ntime\n…". */
+  named: { pid: number; host: string } | null;
+  mtimeMs: number;
+}
+
+function parseOwner(raw: string | null): Owner['named'] {
+  if (raw === null) return null;
+  const [pid, host, time] = raw.split('\n');
+  const n = Number(pid);
+  if (!Number.isSafeInteger(n) || n <= 0 || !host || time === undefined || !Number.isFinite(Number(time)) || time === '') return null;
+  return { pid: n, host };
+}
+
+/** The lock as it is now; null when it is gone. */
+function readOwner(path: string): Owner | null {
+  let mtimeMs: number;
+  try {
+    mtimeMs = statSync(path).mtimeMs;
   } catch {
     return null;
   }
+  let raw: string | null;
+  try {
+    raw = readFileSync(path, 'utf8');
+  } catch (e) {
+    if (code(e) === 'ENOENT') return null;
+    raw = null;
+  }
+  return { raw, named: parseOwner(raw), mtimeMs };
 }
 
 function alive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
     return true;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    return code(e) === 'EPERM';
   }
 }
 
-function isStale(owner: { pid: number; host: string; mtimeMs: number; raw: string }, staleMs: number): boolean {
-  if (Date.now() - owner.mtimeMs > staleMs) return true;
-  if (owner.raw !== '' && !owner.raw.includes('\n')) return false; // half-written by a live creator
-  return owner.host === HOST && !alive(owner.pid);
+function isStale(owner: Owner, staleMs: number): boolean {
+  const age = Date.now() - owner.mtimeMs;
+  if (age > staleMs) return true;
+  if (!owner.named) return age > GARBLED_STALE_MS;
+  return owner.named.host === HOST && !alive(owner.named.pid);
 }
 
-/** Breaks a stale lock, at most one breaker at a time; returns true when the lock file is gone. */
-function breakStale(path: string, seen: string, staleMs: number): void {
+const sameLock = (a: Owner, b: Owner) => a.raw === b.raw && a.mtimeMs === b.mtimeMs;
+
+/** Breaks a stale lock, at most one breaker at a time. */
+function breakStale(path: string, seen: Owner, staleMs: number): void {
   const breaker = `${path}.break`;
   if (!tryCreate(breaker)) {
     const b = readOwner(breaker);
@@ -74,9 +131,9 @@ function breakStale(path: string, seen: string, staleMs: number): void {
   }
   try {
     const now = readOwner(path);
-    if (now && now.raw === seen) unlinkSync(path);
+    if (now && sameLock(now, seen)) unlinkSync(path);
   } catch {
-    /* gone already */
+    /* gone already, or cannot be removed (a folder): the wait times out with a message */
   } finally {
     try {
       unlinkSync(breaker);
@@ -110,11 +167,12 @@ export async function acquireLock(path: string, opts: LockOptions = {}): Promise
     }
     const owner = readOwner(path);
     if (owner && isStale(owner, staleMs)) {
-      breakStale(path, owner.raw, staleMs);
+      breakStale(path, owner, staleMs);
       continue;
     }
     if (Date.now() > deadline) {
-      throw new StoreError(`timed out after ${timeoutMs / 1000} s waiting for the lock ${path}${owner ? ` (held by pid ${owner.pid})` : ''}`, {
+      const held = owner ? (owner.named ? ` (held by pid ${owner.named.pid})` : ' (it names no owner)') : '';
+      throw new StoreError(`timed out after ${timeoutMs / 1000} s waiting for the lock ${path}${held}`, {
         hint: 'If no other zenml-api is running, delete that file.',
       });
     }

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { HttpClient } from '../api/http.js';
-import { DEVICE_GRANT, ZenmlApi, type Entity, type ServerInfo } from '../api/zenml.js';
+import { DEVICE_GRANT, loginAnswer, ZenmlApi, type Entity, type ServerInfo } from '../api/zenml.js';
 import { parseErrorBody } from '../api/error-body.js';
 import { ApiError, AuthError, InterruptedError, NetworkError } from '../errors.js';
 import { makeClient } from './connect.js';
@@ -91,7 +91,7 @@ async function deviceLogin(api: ZenmlApi, server: string, method: Extract<LoginM
     await sleep(interval, deps.net.signal);
     const t0 = deps.now();
     const res = await api.pollDevice(clientId, auth.device_code);
-    if (res.status === 200) return tokenFromLogin(res.json(), t0);
+    if (res.status === 200) return tokenFromLogin(loginAnswer(res), t0);
     const parsed = parseErrorBody(res.status, res.text());
     const code = parsed.errorClass;
     if (code === 'authorization_pending') {

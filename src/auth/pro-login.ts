@@ -4,7 +4,7 @@
  */
 import { ProApi, type ProUser } from '../api/pro.js';
 import { ApiError, AuthError } from '../errors.js';
-import { makeClient } from './connect.js';
+import { makeProClient } from './connect.js';
 import { exchangeProKey } from './pro-flows.js';
 import { renews } from './kinds.js';
 import { profileAllowsInsecureHttp, requireSafeTransport, withInsecureHttp } from './origin.js';
@@ -31,7 +31,7 @@ interface Deps {
 
 /** Verifies a Pro token with /users/me; returns the user. */
 export async function proWhoAmI(proApiUrl: string, token: string, net: NetOptions, warn: (l: string) => void): Promise<ProUser> {
-  const client = makeClient(proApiUrl, {}, net, { token: async () => token }, warn);
+  const client = makeProClient(proApiUrl, net, { token: async () => token }, warn);
   try {
     return await new ProApi(client).me();
   } catch (e) {

@@ -7,7 +7,7 @@ import { corrupted, ensurePrivateDir, readJsonObject, writeFileAtomic } from './
 import { withLock } from './lock.js';
 import { CONFIG_FILE, STORE_LOCK } from './paths.js';
 
-import type { ProKind, ServerKind } from './kinds.js';
+import { KINDS, type ProKind, type ServerKind } from './kinds.js';
 
 export type CredentialKind = ServerKind;
 export type ProCredentialKind = ProKind;
@@ -62,6 +62,80 @@ export function validateProfileName(name: string): string {
   return name;
 }
 
+/** What a stored value must be; `what` completes "must be …" in the error line. */
+interface Check {
+  ok(v: unknown): boolean;
+  what: string;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const STRING: Check = { ok: (v) => typeof v === 'string', what: 'a string' };
+const BOOLEAN: Check = { ok: (v) => typeof v === 'boolean', what: 'true or false' };
+const HTTP_URL: Check = {
+  ok: (v) => {
+    if (typeof v !== 'string') return false;
+    try {
+      return /^https?:$/.test(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  },
+  what: 'an http(s) URL',
+};
+const STRINGS: Check = { ok: (v) => Array.isArray(v) && v.every((x) => typeof x === 'string'), what: 'a list of strings' };
+const kindsFor = (audience: 'server' | 'pro') => Object.entries(KINDS).flatMap(([k, row]) => (row.audience === audience ? [k] : []));
+const oneOf = (...values: string[]): Check => ({ ok: (v) => values.includes(v as string), what: `one of ${values.join(', ')}` });
+const record = (fields: Record<string, Check>): Check => ({
+  ok: (v) => isObject(v) && Object.entries(fields).every(([k, c]) => c.ok(v[k])),
+  what: `an object with ${Object.entries(fields)
+    .map(([k, c]) => `"${k}" (${c.what})`)
+    .join(', ')}`,
+});
+
+/** Every field of a stored profile and what it must be; fields not listed are left alone. */
+const PROFILE_FIELDS: Record<keyof StoredProfile, Check> = {
+  server: HTTP_URL,
+  proApiUrl: HTTP_URL,
+  caCert: STRING,
+  verifySsl: BOOLEAN,
+  insecureHttp: STRINGS,
+  auth: oneOf(...kindsFor('server')),
+  username: STRING,
+  proAuth: oneOf(...kindsFor('pro')),
+  storage: oneOf('keychain', 'file'),
+  serverVersion: STRING,
+  serverId: STRING,
+  user: record({ id: STRING, name: STRING, serviceAccount: BOOLEAN }),
+  proWorkspace: record({ id: STRING, name: STRING }),
+  updatedAt: STRING,
+};
+
+/** A value in an error line: strings quoted and cut short (config.json holds no secrets), else its type. */
+const describe = (v: unknown) =>
+  typeof v === 'string' ? JSON.stringify(v.slice(0, 60)) : v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+
+/**
+ * Checks every profile and every known field of config.json, so that a hand edit of the wrong
+ * type is one line naming the profile and the field, never a TypeError somewhere later. Returns
+ * what is wrong, or null.
+ */
+export function profilesProblem(raw: Record<string, unknown>): string | null {
+  if (raw.version !== undefined && raw.version !== 1) return `"version" must be 1, not ${describe(raw.version)}`;
+  if (raw.current !== undefined && (typeof raw.current !== 'string' || !NAME_RE.test(raw.current))) return `"current" must be a profile name, not ${describe(raw.current)}`;
+  const profiles = raw.profiles ?? {};
+  if (!isObject(profiles)) return '"profiles" is not an object';
+  for (const [name, p] of Object.entries(profiles)) {
+    const label = `profile ${JSON.stringify(name.slice(0, 80))}`;
+    if (!NAME_RE.test(name) || name.includes('..')) return `${label} is not a valid profile name`;
+    if (!isObject(p)) return `${label} must be an object, not ${describe(p)}`;
+    for (const [field, check] of Object.entries(PROFILE_FIELDS)) {
+      const v = p[field];
+      if (v !== undefined && !check.ok(v)) return `${label}, field "${field}" must be ${check.what}, not ${describe(v)}`;
+    }
+  }
+  return null;
+}
+
 export class ProfileConfig {
   readonly dir: string;
   readonly path: string;
@@ -73,9 +147,9 @@ export class ProfileConfig {
   read(): ConfigData {
     const raw = readJsonObject(this.path);
     if (!raw) return { version: 1, profiles: Object.create(null) as Record<string, StoredProfile> };
+    const problem = profilesProblem(raw);
+    if (problem) throw corrupted(this.path, problem);
     const profiles = raw.profiles ?? {};
-    if (typeof profiles !== 'object' || profiles === null || Array.isArray(profiles)) throw corrupted(this.path, '"profiles" is not an object');
-    if (raw.current !== undefined && typeof raw.current !== 'string') throw corrupted(this.path, '"current" is not a string');
     // A prototype-free map: names such as "constructor" must not find Object's members.
     const map: Record<string, StoredProfile> = Object.assign(Object.create(null) as Record<string, StoredProfile>, profiles);
     return { version: 1, current: raw.current as string | undefined, profiles: map };

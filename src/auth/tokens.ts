@@ -23,12 +23,35 @@ export function decodeJwtPayload(token: string): Record<string, unknown> | null 
   }
 }
 
-/** `exp` of the JWT, else `obtainedAt + expires_in`, else null (never expires). */
+/**
+ * The latest time kept for an expiry: the end of year 9999. A server may say `expires_in: 1e20`
+ * or `exp: 1e308`; JavaScript dates end in year 275760 (and printing one past that throws), so
+ * every time read from a server or from the store is clamped into [epoch, this].
+ */
+export const MAX_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59);
+
+/** Clamps a time into what can be stored and printed; NaN counts as the epoch (long expired). */
+export function clampTime(epochMs: number): number {
+  if (Number.isNaN(epochMs)) return 0;
+  return Math.min(Math.max(epochMs, 0), MAX_TIME_MS);
+}
+
+/** `exp` of the JWT, else `obtainedAt + expires_in`, else null (never expires); clamped. */
 export function computeExpiry(token: string, expiresIn: number | null | undefined, obtainedAt: number): number | null {
   const exp = decodeJwtPayload(token)?.exp;
-  if (typeof exp === 'number' && Number.isFinite(exp)) return exp * 1000;
-  if (typeof expiresIn === 'number' && Number.isFinite(expiresIn)) return obtainedAt + expiresIn * 1000;
+  if (typeof exp === 'number' && Number.isFinite(exp)) return clampTime(exp * 1000);
+  if (typeof expiresIn === 'number' && Number.isFinite(expiresIn)) return clampTime(obtainedAt + expiresIn * 1000);
   return null;
+}
+
+/** An ISO-8601 UTC time for an epoch-ms value, clamped (see MAX_TIME_MS): never throws. */
+export function isoTime(epochMs: number): string {
+  return new Date(clampTime(epochMs)).toISOString();
+}
+
+/** An expiry for JSON output: ISO-8601 UTC, or null for "never". */
+export function expiryIso(epochMs: number | null): string | null {
+  return epochMs === null ? null : isoTime(epochMs);
 }
 
 /** Renewal leeway: 30 s for tokens of under an hour, else 5 % of their lifetime. */
@@ -57,24 +80,18 @@ export function parseStoredToken(raw: string | null): StoredToken | null {
     if (typeof v.token !== 'string' || v.token === '') return null;
     return {
       token: v.token,
-      expiresAt: typeof v.expiresAt === 'number' ? v.expiresAt : null,
-      obtainedAt: typeof v.obtainedAt === 'number' ? v.obtainedAt : 0,
+      // Stored by an older version, or edited: a time that cannot be printed would crash later.
+      expiresAt: typeof v.expiresAt === 'number' ? clampTime(v.expiresAt) : null,
+      obtainedAt: typeof v.obtainedAt === 'number' ? clampTime(v.obtainedAt) : 0,
     };
   } catch {
     return null;
   }
 }
 
-/** The latest instant a Date can hold; a server's expiry beyond it is clamped here. */
-const MAX_DATE_MS = 8.64e15;
-
-/** An ISO-8601 time for an epoch-ms value, never throwing on absurd values. */
-export function isoTime(epochMs: number): string {
-  return new Date(Math.max(-MAX_DATE_MS, Math.min(MAX_DATE_MS, Number.isFinite(epochMs) ? epochMs : MAX_DATE_MS))).toISOString();
-}
-
 export function formatWhen(epochMs: number, now: number): string {
-  const iso = new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  epochMs = clampTime(epochMs);
+  const iso = isoTime(epochMs).replace(/\.\d{3}Z$/, 'Z');
   const d = Math.round((epochMs - now) / 1000);
   const abs = Math.abs(d);
   const span = abs < 90 ? `${abs} s` : abs < 5400 ? `${Math.round(abs / 60)} min` : abs < 172_800 ? `${Math.round(abs / 3600)} h` : `${Math.round(abs / 86_400)} days`;

@@ -1,3 +1,5 @@
+import { terminalSafe } from './sanitize.js';
+
 /** The streams a command writes to, injected so that commands can be run with fakes in tests. */
 export interface Io {
   stdout: NodeJS.WritableStream;
@@ -37,8 +39,9 @@ export function processIo(env: Record<string, string | undefined> = process.env)
     out: (text) => {
       process.stdout.write(text);
     },
+    // Every stderr line may carry server text (names, error details, URLs): never raw controls.
     err: (line) => {
-      process.stderr.write(`${line}\n`);
+      process.stderr.write(`${terminalSafe(line, { keepNewlines: true })}\n`);
     },
   };
 }

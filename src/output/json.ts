@@ -1,5 +1,6 @@
 /** JSON to stdout: pretty and coloured on a terminal, compact when piped. */
 import type { Io } from './io.js';
+import { jsonSafe } from './sanitize.js';
 
 const C = { key: '\x1b[34;1m', str: '\x1b[32m', num: '\x1b[36m', lit: '\x1b[35m', reset: '\x1b[0m' };
 
@@ -7,7 +8,7 @@ const C = { key: '\x1b[34;1m', str: '\x1b[32m', num: '\x1b[36m', lit: '\x1b[35m'
 export function colorizeJson(value: unknown, indent = 2): string {
   const text = JSON.stringify(value, null, indent);
   if (text === undefined) return 'null';
-  return text.replace(/("(?:\\.|[^"\\])*")(\s*:)?|\b(true|false|null)\b|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/g, (m, str, colon, lit, num) => {
+  return jsonSafe(text).replace(/("(?:\\.|[^"\\])*")(\s*:)?|\b(true|false|null)\b|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/g, (m, str, colon, lit, num) => {
     if (str) return colon ? `${C.key}${str}${C.reset}${colon}` : `${C.str}${str}${C.reset}`;
     if (lit) return `${C.lit}${lit}${C.reset}`;
     if (num) return `${C.num}${num}${C.reset}`;
@@ -15,9 +16,14 @@ export function colorizeJson(value: unknown, indent = 2): string {
   });
 }
 
+/** JSON for a terminal: indented, coloured when wanted, control characters escaped. */
+export function prettyJson(value: unknown, color: boolean): string {
+  return color ? colorizeJson(value) : jsonSafe(JSON.stringify(value, null, 2) ?? 'null');
+}
+
 export function formatJson(value: unknown, io: Pick<Io, 'stdoutIsTTY' | 'color'>): string {
   if (!io.stdoutIsTTY) return `${JSON.stringify(value)}\n`;
-  return `${io.color ? colorizeJson(value) : JSON.stringify(value, null, 2)}\n`;
+  return `${prettyJson(value, io.color)}\n`;
 }
 
 export function printJson(io: Io, value: unknown): void {

@@ -3,10 +3,12 @@
  * cli-table3 and chalk are loaded only when a table is drawn on a terminal.
  */
 import type { Io } from './io.js';
+import { terminalSafe } from './sanitize.js';
 
 export type Cell = string | number | boolean | null | undefined;
 
-const text = (c: Cell) => (c === null || c === undefined ? '' : String(c));
+// Cells hold server text (names, descriptions): control characters made visible.
+const text = (c: Cell) => (c === null || c === undefined ? '' : terminalSafe(String(c), { keepNewlines: true }));
 
 export async function printTable(io: Io, head: string[], rows: Cell[][]): Promise<void> {
   if (!io.stdoutIsTTY) {

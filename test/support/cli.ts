@@ -51,16 +51,26 @@ export class Sandbox {
     } as const;
   }
 
-  run(args: string[], opts: RunOptions = {}): Promise<CliResult> {
-    return execa('node', [BIN, ...args], {
+  async run(args: string[], opts: RunOptions = {}): Promise<CliResult> {
+    const r = (await execa('node', [BIN, ...args], {
       ...this.execOptions(opts),
       ...(opts.input !== undefined ? { input: opts.input } : { stdin: 'ignore' }),
-    }) as Promise<CliResult>;
+    })) as CliResult;
+    failOnInternalError(args, r);
+    return r;
   }
 
   /** Starts the binary and returns the running subprocess (for interactive flows). */
   spawn(args: string[], opts: RunOptions = {}) {
-    return execa('node', [BIN, ...args], { ...this.execOptions(opts), stdin: 'ignore' });
+    const proc = execa('node', [BIN, ...args], { ...this.execOptions(opts), stdin: 'ignore' });
+    // Awaiting the process checks its stderr as run() does.
+    const then = proc.then.bind(proc);
+    proc.then = ((onResult, onError) =>
+      then((r) => {
+        failOnInternalError(args, r);
+        return r;
+      }).then(onResult, onError)) as typeof proc.then;
+    return proc;
   }
 
   /** Edits a profile's stored access token in the file store (to expire it, or forge it). */
@@ -101,6 +111,16 @@ export class Sandbox {
   cleanup(): void {
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * An internal error is a bug the user should never see: any run whose stderr says so fails the
+ * test that ran it, whatever that test asserts.
+ */
+export function failOnInternalError(args: string[], r: { stderr: unknown }): void {
+  const stderr = String(r.stderr ?? '');
+  const line = stderr.split('\n').find((l) => l.includes('internal error'));
+  if (line !== undefined) throw new Error(`zenml-api ${args[0] ?? ''} printed an internal error: ${line.slice(0, 300)}`);
 }
 
 /** Asserts helper: no secret appears in any of the texts. Returns the offending secret's index or -1. */

@@ -3,7 +3,7 @@ import { ApiError, AuthError, InterruptedError, NetworkError, StoreError, UsageE
 
 // cli.ts starts the CLI when imported, unless told not to.
 process.env.ZENML_API_NO_AUTORUN = '1';
-const { fastTokenOptions, formatError } = await import('../../src/cli.js');
+const { fastTokenOptions, formatError, main } = await import('../../src/cli.js');
 
 describe('fastTokenOptions', () => {
   it.each([
@@ -85,5 +85,36 @@ describe('formatError', () => {
     expect(formatError('just a string', false)).toBe('zenml-api: internal error: just a string (run with ZENML_API_DEBUG=1 for details)');
     expect(formatError(null, false)).toBe('zenml-api: internal error: null (run with ZENML_API_DEBUG=1 for details)');
     expect(formatError(undefined, true)).toBe('zenml-api: internal error: undefined (run with ZENML_API_DEBUG=1 for details)');
+  });
+});
+
+describe('main', () => {
+  /** An Io whose stdout throws what it is given: an error no command expects. */
+  function brokenIo(thrown: unknown) {
+    const lines: string[] = [];
+    const io = {
+      stdoutIsTTY: false,
+      stderrIsTTY: false,
+      stdinIsTTY: false,
+      color: false,
+      colorErr: false,
+      out: () => {
+        throw thrown;
+      },
+      err: (line: string) => void lines.push(line),
+    } as unknown as import('../../src/output/io.js').Io;
+    return { io, lines };
+  }
+
+  it('an unexpected error exits non-zero (1) with one internal-error line', async () => {
+    const { io, lines } = brokenIo(new TypeError('boom'));
+    const code = await main(['node', 'zenml-api', '--version'], io, {});
+    expect(code).toBe(1);
+    expect(lines).toEqual(['zenml-api: internal error: boom (run with ZENML_API_DEBUG=1 for details)']);
+  });
+
+  it('a typed error exits with its own code', async () => {
+    const { io } = brokenIo(new UsageError('bad'));
+    expect(await main(['node', 'zenml-api', '--version'], io, {})).toBe(2);
   });
 });

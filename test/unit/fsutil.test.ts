@@ -1,8 +1,8 @@
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { corrupted, ensurePrivateDir, readJsonObject, writeFileAtomic } from '../../src/auth/fsutil.js';
+import { corrupted, ensurePrivateDir, readJsonObject, removeStaleTemps, STALE_TEMP_MS, tempPathFor, writeFileAtomic } from '../../src/auth/fsutil.js';
 import { StoreError } from '../../src/errors.js';
 
 const posix = process.platform !== 'win32';
@@ -133,5 +133,34 @@ describe('ensurePrivateDir', () => {
     const f = join(dir, 'file');
     writeFileSync(f, '');
     expect(() => ensurePrivateDir(join(f, 'sub'))).toThrow(StoreError);
+  });
+});
+
+describe('stale temp files', () => {
+  const age = (p: string, ms: number) => {
+    const t = new Date(Date.now() - ms);
+    utimesSync(p, t, t);
+  };
+
+  it('the next write of the folder removes temp files older than a few minutes, and only those', () => {
+    const leftover = `${join(dir, 'credentials.json')}.4242.mk3x9a1b2c.tmp`; // a kill -9 during login
+    const fresh = `${join(dir, 'config.json')}.4243.mk3x9a1b2d.tmp`; // another process, mid-write
+    const lockTemp = `${join(dir, 'store.lock')}.77.abc123.tmp`;
+    const foreign = join(dir, 'notes.tmp');
+    for (const p of [leftover, fresh, lockTemp, foreign]) writeFileSync(p, '{"secrets":{}}');
+    age(leftover, STALE_TEMP_MS + 60_000);
+    age(lockTemp, STALE_TEMP_MS + 1);
+    age(foreign, STALE_TEMP_MS + 60_000);
+    writeFileAtomic(join(dir, 'config.json'), '{}');
+    expect(readdirSync(dir).sort()).toEqual(['config.json', 'config.json.4243.mk3x9a1b2d.tmp', 'notes.tmp']);
+  });
+
+  it('tempPathFor names what removeStaleTemps recognises; a missing folder is no error', () => {
+    const p = tempPathFor(join(dir, 'credentials.json'));
+    writeFileSync(p, 'x');
+    age(p, STALE_TEMP_MS + 1000);
+    removeStaleTemps(dir);
+    expect(readdirSync(dir)).toEqual([]);
+    expect(() => removeStaleTemps(join(dir, 'missing'))).not.toThrow();
   });
 });

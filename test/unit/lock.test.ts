@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { acquireLock, withLock } from '../../src/auth/lock.js';
+import { acquireLock, GARBLED_STALE_MS, withLock } from '../../src/auth/lock.js';
 import { StoreError } from '../../src/errors.js';
 
 let dir: string;
@@ -100,6 +100,36 @@ describe('acquireLock', () => {
     writeFileSync(lockPath, `${deadPid()}`);
     await expect(acquireLock(lockPath, { timeoutMs: 80 })).rejects.toThrow(StoreError);
     expect(existsSync(lockPath)).toBe(true);
+  });
+
+  it.each([
+    ['empty (killed between create and write, or a full disk)', ''],
+    ['garbled', 'not a lock\x00\xff'],
+    ['a pid of 0', `0\n${hostname()}\n${Date.now()}\n`],
+    ['no host', `${process.pid}\n\n${Date.now()}\n`],
+  ])('a lock that names no owner is stale once it is %s and older than 2 s', async (_n, content) => {
+    writeFileSync(lockPath, content);
+    makeOld(lockPath, GARBLED_STALE_MS + 1_000);
+    const t0 = Date.now();
+    const release = await acquireLock(lockPath, { timeoutMs: 5_000 });
+    expect(Date.now() - t0).toBeLessThan(3_000);
+    expect(readFileSync(lockPath, 'utf8').split('\n')[0]).toBe(String(process.pid));
+    release();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('a young lock that names no owner is waited for, and the timeout says it names none', async () => {
+    writeFileSync(lockPath, '');
+    const err = await acquireLock(lockPath, { timeoutMs: 80 }).catch((e: unknown) => e);
+    expect((err as StoreError).message).toBe(`timed out after 0.08 s waiting for the lock ${lockPath} (it names no owner)`);
+    expect(readFileSync(lockPath, 'utf8')).toBe('');
+  });
+
+  it('the lock file appears with its content whole: it is linked into place, never written in place', async () => {
+    const release = await acquireLock(lockPath);
+    expect(statSync(lockPath).nlink).toBe(1); // its temp file is gone
+    expect(readFileSync(lockPath, 'utf8')).toMatch(/^\d+\n.+\n\d+\n[0-9a-z]+\n$/);
+    release();
   });
 
   it('a folder that does not exist is a StoreError', async () => {

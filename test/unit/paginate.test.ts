@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isPage, PageError, paginate, type PageLike } from '../../src/api/paginate.js';
+import { isPage, MAX_PAGES, PageError, pageProblem, paginate, type PageLike } from '../../src/api/paginate.js';
 import { ApiError, UsageError } from '../../src/errors.js';
 
 const page = (index: number, total_pages: number, items: unknown[]): PageLike => ({ index, total_pages, total: 0, items });
@@ -138,7 +138,7 @@ describe('paginate', () => {
 
   it('keeps a usage exit code, and uses 1 for a plain error or a non-error', async () => {
     const usage = (await paginate({
-      first: page(1, 2, []),
+      first: page(1, 2, items(1)),
       fetchPage: async () => {
         throw new UsageError('bad');
       },
@@ -149,7 +149,7 @@ describe('paginate', () => {
     expect(usage.message).toBe('page 2 of 2 failed: bad');
 
     const plain = (await paginate({
-      first: page(1, 2, []),
+      first: page(1, 2, items(1)),
       fetchPage: async () => {
         throw new Error('boom');
       },
@@ -197,7 +197,7 @@ describe('paginate', () => {
 
   it('an answer that is not a Page is a PageError', async () => {
     const err = await paginate({
-      first: page(1, 3, []),
+      first: page(1, 3, items(1)),
       fetchPage: async () => ({ items: 'nope' }) as unknown as PageLike,
       concurrency: 2,
       onItems: () => undefined,
@@ -211,7 +211,7 @@ describe('paginate', () => {
     const boom = new Error('stdout closed');
     await expect(
       paginate({
-        first: page(1, 3, []),
+        first: page(1, 3, items(1)),
         fetchPage,
         concurrency: 2,
         onItems: (_i, n) => {
@@ -219,5 +219,47 @@ describe('paginate', () => {
         },
       }),
     ).rejects.toBe(boom);
+  });
+});
+
+describe('page numbers from a server are checked', () => {
+  const p = (o: Partial<PageLike>): PageLike => ({ index: 1, total_pages: 1, items: ['a'], ...o });
+  it('pageProblem names what is wrong', () => {
+    expect(pageProblem(p({}), 1, 1)).toBeNull();
+    expect(pageProblem(p({ items: [] }), 1, 1)).toBeNull(); // an empty list is one empty page
+    expect(pageProblem(p({ total_pages: Infinity }), 1, Infinity)).toBe('its total_pages is Infinity');
+    expect(pageProblem(p({ total_pages: 2.5 }), 1, 2.5)).toBe('its total_pages is 2.5');
+    expect(pageProblem(p({ index: 0 }), 1, 1)).toBe('its index is 0');
+    expect(pageProblem(p({ index: '1' as unknown as number }), 1, 1)).toBe('its index is "1"');
+    expect(pageProblem(p({ max_size: -1 }), 1, 1)).toBe('its max_size is -1');
+    expect(pageProblem(p({ index: 1 }), 2, 3)).toBe('the server answered page 1 when asked for page 2');
+    expect(pageProblem(p({ max_size: 1, items: ['a', 'b'] }), 1, 1)).toBe('it carries 2 items, more than its max_size of 1');
+    expect(pageProblem(p({ index: 2, total_pages: 3, items: [] }), 2, 3)).toBe('it carries no items, yet the list has 3 pages');
+  });
+
+  it('a later page that repeats an earlier index stops the walk', async () => {
+    const err = await paginate({
+      first: page(1, 5, items(1)),
+      fetchPage: async () => page(1, 5, items(1)),
+      concurrency: 2,
+      onItems: () => undefined,
+    }).catch((e: unknown) => e);
+    expect((err as Error).message).toBe('page 2 of the list cannot be right: the server answered page 1 when asked for page 2; stopped there');
+    expect((err as { exitCode: number }).exitCode).toBe(1);
+  });
+
+  it('more pages than the limit: refused before any is fetched', async () => {
+    let fetched = 0;
+    const err = await paginate({
+      first: page(1, MAX_PAGES + 1, items(1)),
+      fetchPage: async (n) => {
+        fetched += 1;
+        return page(n, MAX_PAGES + 1, items(n));
+      },
+      concurrency: 2,
+      onItems: () => undefined,
+    }).catch((e: unknown) => e);
+    expect((err as Error).message).toBe(`the list has ${MAX_PAGES + 1} pages, more than the ${MAX_PAGES} zenml-api follows`);
+    expect(fetched).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { validateProfileName } from '../../src/auth/profiles.js';
+import { profilesProblem, validateProfileName } from '../../src/auth/profiles.js';
+import { secretsProblem } from '../../src/auth/secrets/file.js';
 import { UsageError } from '../../src/errors.js';
 
 describe('validateProfileName', () => {
@@ -40,5 +41,40 @@ describe('validateProfileName', () => {
     }
     expect(message).toContain(`"${'y'.repeat(80)}"`);
     expect(message).not.toContain('y'.repeat(81));
+  });
+});
+
+describe('profilesProblem: every profile and field checked on read', () => {
+  const ok = { version: 1, current: 'a', profiles: { a: { server: 'https://z.example.com', auth: 'api-key', storage: 'file', user: { id: 'u', name: 'n', serviceAccount: false } } } };
+  it('accepts what the tool writes, and fields it does not know', () => {
+    expect(profilesProblem(ok)).toBeNull();
+    expect(profilesProblem({ profiles: { a: { futureField: [1] } } })).toBeNull();
+    expect(profilesProblem({})).toBeNull();
+  });
+  it.each([
+    [{ profiles: { a: null } }, 'profile "a" must be an object, not null'],
+    [{ profiles: { a: { server: 123 } } }, 'profile "a", field "server" must be an http(s) URL, not a number'],
+    [{ profiles: { a: { server: 'ftp://h' } } }, 'profile "a", field "server" must be an http(s) URL, not "ftp://h"'],
+    [{ profiles: { a: { verifySsl: 'no' } } }, 'profile "a", field "verifySsl" must be true or false, not "no"'],
+    [{ profiles: { a: { storage: 'disk' } } }, 'profile "a", field "storage" must be one of keychain, file, not "disk"'],
+    [{ profiles: { a: { auth: 'pro-token' } } }, 'profile "a", field "auth" must be one of api-key, password, token, device, pro-external, not "pro-token"'],
+    [{ profiles: { a: { insecureHttp: 'http://h' } } }, 'profile "a", field "insecureHttp" must be a list of strings, not "http://h"'],
+    [{ profiles: { a: { user: { id: 'u', name: 5, serviceAccount: true } } } }, 'profile "a", field "user" must be an object with "id" (a string), "name" (a string), "serviceAccount" (true or false), not an object'],
+    [{ profiles: { '../x': {} } }, 'profile "../x" is not a valid profile name'],
+    [{ current: 7, profiles: {} }, '"current" must be a profile name, not a number'],
+    [{ version: 2, profiles: {} }, '"version" must be 1, not a number'],
+    [{ profiles: [] }, '"profiles" is not an object'],
+  ])('%j → %s', (raw, message) => {
+    expect(profilesProblem(raw as Record<string, unknown>)).toBe(message);
+  });
+});
+
+describe('secretsProblem', () => {
+  it('names the profile and the secret, never the value', () => {
+    expect(secretsProblem({ 'a/api-key': 'ZENKEY_x', 'b.c/access-token': '{}' })).toBeNull();
+    expect(secretsProblem({ 'a/api-key': 5 })).toBe('profile "a", secret "api-key" must be a string');
+    expect(secretsProblem({ 'a/api-key': { v: 'ZENKEY_secret' } })).not.toContain('ZENKEY');
+    expect(secretsProblem({ x: 'v' })).toBe('the entry "x" is not "<profile>/<secret>"');
+    expect(secretsProblem({ '../a/api-key': 'v' })).toBe('the entry "../a/api-key" is not "<profile>/<secret>"');
   });
 });

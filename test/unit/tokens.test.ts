@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   computeExpiry,
+  expiryIso,
+  MAX_TIME_MS,
   decodeJwtPayload,
   formatWhen,
   isExpiring,
@@ -188,5 +190,24 @@ describe('formatWhen', () => {
     expect(formatWhen(NOW - 47 * HOUR, NOW)).toBe('2026-04-29T11:00:00Z (47 h ago)');
     expect(formatWhen(NOW + 48 * HOUR, NOW)).toBe('2026-05-03T10:00:00Z (in 2 days)');
     expect(formatWhen(NOW - 30 * 24 * HOUR, NOW)).toBe('2026-04-01T10:00:00Z (30 days ago)');
+  });
+});
+
+describe('times from a server are clamped into what can be printed', () => {
+  it('computeExpiry clamps huge and negative values', () => {
+    expect(computeExpiry('opaque', 1e20, 1000)).toBe(MAX_TIME_MS);
+    expect(computeExpiry('opaque', 1e308, 1000)).toBe(MAX_TIME_MS);
+    expect(computeExpiry('opaque', -1e20, 1000)).toBe(0);
+    const payload = Buffer.from(JSON.stringify({ exp: 1e300 })).toString('base64url');
+    expect(computeExpiry(`e30.${payload}.sig`, null, 0)).toBe(MAX_TIME_MS);
+  });
+  it('expiryIso and formatWhen never throw', () => {
+    expect(expiryIso(1e23)).toBe('9999-12-31T23:59:59.000Z');
+    expect(expiryIso(Number.NaN)).toBe('1970-01-01T00:00:00.000Z');
+    expect(expiryIso(null)).toBeNull();
+    expect(formatWhen(Infinity, 0)).toMatch(/^9999-12-31T23:59:59Z \(in \d+ days\)$/);
+  });
+  it('parseStoredToken clamps stored times', () => {
+    expect(parseStoredToken(JSON.stringify({ token: 't', expiresAt: 1e23, obtainedAt: -5 }))).toEqual({ token: 't', expiresAt: MAX_TIME_MS, obtainedAt: 0 });
   });
 });

@@ -8,6 +8,22 @@ import { withLock } from '../lock.js';
 import { CREDENTIALS_FILE, STORE_LOCK } from '../paths.js';
 import type { SecretBackend } from './backend.js';
 
+/** `<profile>/<secret name>`, as store.ts's account() builds it. */
+const ACCOUNT_RE = /^([A-Za-z0-9][A-Za-z0-9._-]{0,63})\/([a-z][a-z-]{0,39})$/;
+
+/**
+ * Checks every entry of credentials.json: an account of the form `<profile>/<secret>` holding a
+ * string. The line names the profile and the secret, never a value (they are secrets).
+ */
+export function secretsProblem(secrets: Record<string, unknown>): string | null {
+  for (const [account, value] of Object.entries(secrets)) {
+    const m = ACCOUNT_RE.exec(account);
+    if (!m || m[1]!.includes('..')) return `the entry ${JSON.stringify(account.slice(0, 80))} is not "<profile>/<secret>"`;
+    if (typeof value !== 'string') return `profile "${m[1]}", secret "${m[2]}" must be a string`;
+  }
+  return null;
+}
+
 export class FileBackend implements SecretBackend {
   readonly kind = 'file' as const;
   readonly location: string;
@@ -21,9 +37,13 @@ export class FileBackend implements SecretBackend {
   private readAll(): Record<string, string> {
     const raw = readJsonObject(this.location);
     if (!raw) return {};
+    if (raw.version !== undefined && raw.version !== 1) throw corrupted(this.location, '"version" must be 1');
     const secrets = raw.secrets ?? {};
     if (typeof secrets !== 'object' || secrets === null || Array.isArray(secrets)) throw corrupted(this.location, '"secrets" is not an object');
-    return secrets as Record<string, string>;
+    const problem = secretsProblem(secrets as Record<string, unknown>);
+    if (problem) throw corrupted(this.location, problem);
+    // A prototype-free map: an account such as "__proto__" must not reach Object's members.
+    return Object.assign(Object.create(null) as Record<string, string>, secrets);
   }
 
   private async modify(fn: (s: Record<string, string>) => boolean): Promise<boolean> {

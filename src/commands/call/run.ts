@@ -4,7 +4,8 @@ import { apiErrorFrom } from '../../api/http.js';
 import { openPage } from '../../api/page-scan.js';
 import { DEFAULT_CONCURRENCY, isPage, paginate } from '../../api/paginate.js';
 import { UsageError } from '../../errors.js';
-import { colorizeJson } from '../../output/json.js';
+import { prettyJson } from '../../output/json.js';
+import { terminalSafe } from '../../output/sanitize.js';
 import { ReusedBufferWriter } from '../../output/reused-buffer.js';
 import { readStdin } from '../../output/prompt.js';
 import type { CommonOptions, Ctx } from '../context.js';
@@ -87,17 +88,19 @@ function isJsonResponse(res: HttpResponse): boolean {
   return /\bjson\b/i.test(Array.isArray(ct) ? (ct[0] ?? '') : (ct ?? ''));
 }
 
+/** Piped: the server's bytes as they came. On a terminal: JSON indented, anything else made safe. */
 function printBody(ctx: Ctx, res: HttpResponse): Promise<void> | void {
   if (res.body.length === 0) return;
-  if (ctx.io.stdoutIsTTY && isJsonResponse(res)) {
+  if (!ctx.io.stdoutIsTTY) return write(ctx, res.body);
+  if (isJsonResponse(res)) {
     try {
       const v = JSON.parse(res.text()) as unknown;
-      return write(ctx, `${ctx.io.color ? colorizeJson(v) : JSON.stringify(v, null, 2)}\n`);
+      return write(ctx, `${prettyJson(v, ctx.io.color)}\n`);
     } catch {
-      /* not JSON after all: print it as it came */
+      /* not JSON after all: print it as text */
     }
   }
-  return write(ctx, res.body);
+  return write(ctx, terminalSafe(res.text(), { keepNewlines: true }));
 }
 
 export async function run(args: string[], opts: Options, ctx: Ctx): Promise<void> {
@@ -153,7 +156,7 @@ export async function run(args: string[], opts: Options, ctx: Ctx): Promise<void
     const res = await client.request({ method, path: target, query, headers, ...(body !== undefined ? { body } : {}), allowErrorStatus: true });
     hints?.after(res.status);
     if (opts.paginate && res.status < 400) return await runPaginate(ctx, client, target, query, headers, res, concurrency, opts);
-    if (opts.include && !opts.silent) await write(ctx, headerBlock(res));
+    if (opts.include && !opts.silent) await write(ctx, ctx.io.stdoutIsTTY ? terminalSafe(headerBlock(res), { keepNewlines: true }) : headerBlock(res));
     if (!opts.silent || res.status >= 400) await printBody(ctx, res);
     if (res.status >= 400) throw apiErrorFrom(res.status, res.error!, res.text());
   } finally {
@@ -192,7 +195,7 @@ async function runPaginate(
   const baseQuery = query.filter(([k]) => k !== 'page');
   // An array on a terminal is indented (and coloured); --jsonl and anything else is compact.
   const pretty = ctx.io.stdoutIsTTY && !opts.jsonl;
-  const fmt = (item: unknown) => (ctx.io.color ? colorizeJson(item) : JSON.stringify(item, null, 2));
+  const fmt = (item: unknown) => prettyJson(item, ctx.io.color);
   // Compact output copies each item's bytes from the response where they are already what
   // JSON.stringify would print (see api/page-scan.ts); only the indented form needs the objects.
   const compact = (item: unknown) => (Buffer.isBuffer(item) ? item : Buffer.from(JSON.stringify(item)));
@@ -200,8 +203,10 @@ async function runPaginate(
   let count = 0;
   const progress = ctx.io.stderrIsTTY && !opts.silent;
   if (!opts.jsonl && !opts.silent) await write(ctx, '[');
+  const askedPage = query.find(([k]) => k === 'page')?.[1];
   await paginate({
     first: value,
+    firstAsked: askedPage === undefined ? 1 : Number(askedPage),
     concurrency,
     // Opened only when printed: pages that arrive early wait as bytes (see paginate.ts).
     fetchPage: (n) => client.request({ path, query: [...baseQuery, ['page', String(n)]], headers }),

@@ -11,6 +11,7 @@ import {
 } from '../../discovery/match.js';
 import { METHOD_ORDER, type ApiIndex, type Field, type Operation, type Param } from '../../discovery/openapi.js';
 import { printJson } from '../../output/json.js';
+import { terminalSafe } from '../../output/sanitize.js';
 import { printTable } from '../../output/table.js';
 import type { Ctx } from '../context.js';
 
@@ -107,17 +108,18 @@ function columns(head: string[], rows: string[][], bold: (s: string) => string):
 }
 
 function fieldRows(fields: Array<Field | Param>): string[][] {
-  return fields.map((f) => [f.name, f.type, f.required ? 'required' : '', show(f.default), f.description ?? '']);
+  return fields.map((f) => [f.name, f.type, f.required ? 'required' : '', show(f.default), f.description ?? ''].map((c) => terminalSafe(c)));
 }
 
 /** The human-readable `describe`. */
 export function renderOperation(op: Operation, color = false): string {
   const bold = (s: string) => (color ? `\x1b[1m${s}\x1b[22m` : s);
-  const out: string[] = [bold(`${op.method} ${op.path}`)];
-  if (op.summary) out.push(`  ${op.summary}${op.deprecated ? ' (deprecated)' : ''}`);
-  if (op.description) out.push(`  ${op.description}`);
+  // Everything but the layout and the colour is the server's document: made safe for a terminal.
+  const out: string[] = [bold(terminalSafe(`${op.method} ${op.path}`))];
+  if (op.summary) out.push(`  ${terminalSafe(op.summary)}${op.deprecated ? ' (deprecated)' : ''}`);
+  if (op.description) out.push(`  ${terminalSafe(op.description, { keepNewlines: true })}`);
   const facts = [op.tags.length ? `tags: ${op.tags.join(', ')}` : '', op.operationId ? `operationId: ${op.operationId}` : '', `auth: ${op.auth ? 'bearer token' : 'none'}`];
-  out.push(`  ${facts.filter(Boolean).join(' · ')}`);
+  out.push(`  ${terminalSafe(facts.filter(Boolean).join(' · '))}`);
   const head = ['NAME', 'TYPE', 'REQUIRED', 'DEFAULT', 'DESCRIPTION'];
   for (const place of ['path', 'query', 'header', 'cookie'] as const) {
     const ps = op.params.filter((p) => p.in === place);
@@ -126,12 +128,12 @@ export function renderOperation(op: Operation, color = false): string {
   }
   if (op.body) {
     const b = op.body;
-    out.push('', bold(`Request body (${b.contentType}${b.required ? ', required' : ''}): ${b.type}`));
+    out.push('', bold(terminalSafe(`Request body (${b.contentType}${b.required ? ', required' : ''}): ${b.type}`)));
     if (b.fields.length) out.push(columns(['FIELD', ...head.slice(1)], fieldRows(b.fields), bold));
   }
   if (op.response) {
     const r = op.response;
-    out.push('', bold(`Response ${r.status}${r.contentType ? ` (${r.contentType})` : ''}: ${r.type || '(no body)'}`));
+    out.push('', bold(terminalSafe(`Response ${r.status}${r.contentType ? ` (${r.contentType})` : ''}: ${r.type || '(no body)'}`)));
     if (r.fields.length) out.push(columns(['FIELD', ...head.slice(1)], fieldRows(r.fields), bold));
   }
   return `${out.join('\n')}\n`;

@@ -4,10 +4,11 @@ import { reloginHint } from '../../auth/kinds.js';
 import { profileAllowsInsecureHttp, requireSafeTransport } from '../../auth/origin.js';
 import { validateProfileName, type ConfigData, type StoredProfile } from '../../auth/profiles.js';
 import { unknownProfile } from '../../auth/resolve.js';
-import { formatWhen } from '../../auth/tokens.js';
+import { expiryIso, formatWhen } from '../../auth/tokens.js';
 import { normalizeServerUrl } from '../../auth/url.js';
 import { UsageError } from '../../errors.js';
 import { printJson } from '../../output/json.js';
+import { terminalSafe } from '../../output/sanitize.js';
 import { confirm, promptHidden, readSecretFromStdin } from '../../output/prompt.js';
 import { readSecretFlag } from '../secret-input.js';
 import type { CommonOptions, Ctx } from '../context.js';
@@ -129,8 +130,8 @@ export async function run(args: string[], opts: Options, ctx: Ctx): Promise<void
     method = {
       kind: 'device',
       onCode: ({ url, userCode, expiresIn }) => {
-        ctx.warn(`Open this URL in a browser and confirm the code ${userCode}:`);
-        ctx.warn(`  ${url}`);
+        ctx.warn(`Open this URL in a browser and confirm the code ${terminalSafe(userCode)}:`);
+        ctx.warn(`  ${terminalSafe(url)}`);
         ctx.warn(`Waiting for approval (the code expires in ${Math.round(expiresIn / 60)} min; Ctrl-C to cancel)…`);
       },
     };
@@ -169,13 +170,13 @@ export function printLoginResult(ctx: Ctx, opts: CommonOptions, result: LoginRes
       server: result.server,
       server_version: result.info.version,
       user: { id: result.user.id, name: result.user.name, service_account: Boolean(body.is_service_account) },
-      token_expires_at: result.token.expiresAt === null ? null : new Date(result.token.expiresAt).toISOString(),
+      token_expires_at: expiryIso(result.token.expiresAt),
       renewable: result.renewable,
       storage: result.storage,
     });
     return;
   }
-  ctx.warn(`Logged in to ${result.server} (ZenML ${result.info.version}) as ${result.user.name} (${kind}), profile "${result.profile}".`);
+  ctx.warn(`Logged in to ${result.server} (ZenML ${terminalSafe(result.info.version)}) as ${terminalSafe(result.user.name)} (${kind}), profile "${result.profile}".`);
   ctx.warn(`The token ${expiry}${result.renewable && result.token.expiresAt !== null ? ' and is renewed automatically' : ''}; secrets are in ${result.storage === 'keychain' ? 'the OS keychain' : fileLocation}.`);
   if (!result.renewable && result.token.expiresAt !== null) ctx.warn(`It cannot be renewed: ${reloginHint(result.kind, result.profile, false)}`);
 }

@@ -1,6 +1,6 @@
 /** `login --pro-workspace`: find a Pro workspace's server and log in to it with the Pro token. */
 import { ProApi, workspaceServerUrl, type ProWorkspace } from '../../api/pro.js';
-import { makeClient } from '../../auth/connect.js';
+import { makeProClient } from '../../auth/connect.js';
 import { performLogin } from '../../auth/login.js';
 import { openProSession } from '../../auth/pro-session.js';
 import { DEFAULT_PRO_API_URL, validateProfileName } from '../../auth/profiles.js';
@@ -34,7 +34,7 @@ export async function loginToWorkspace(nameOrId: string, opts: WorkspaceOptions,
   // profile when it holds them, else the only profile that does (auth/resolve.ts).
   const pro = openProSession(store, { flag: opts.proProfile, selected: opts.profile, env: ctx.env, net: ctx.net(opts), now: ctx.now, warn: ctx.warn });
   const proToken = await pro.validToken();
-  const client = makeClient(pro.baseUrl, {}, ctx.net(opts), pro.provider(), ctx.warn);
+  const client = makeProClient(pro.baseUrl, ctx.net(opts), pro.provider(), ctx.warn);
   let ws: ProWorkspace;
   try {
     ws = await findWorkspace(new ProApi(client), nameOrId);

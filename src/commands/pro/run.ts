@@ -1,15 +1,16 @@
 import { ProApi, workspaceServerUrl } from '../../api/pro.js';
-import { makeClient } from '../../auth/connect.js';
+import { makeProClient } from '../../auth/connect.js';
 import { envProCredentials } from '../../auth/env.js';
 import { performProLogin } from '../../auth/pro-login.js';
 import { openProSession } from '../../auth/pro-session.js';
 import { DEFAULT_PRO_API_URL, validateProfileName } from '../../auth/profiles.js';
 import { unknownProfile } from '../../auth/resolve.js';
 import { profileAllowsInsecureHttp, requireSafeTransport } from '../../auth/origin.js';
-import { formatWhen } from '../../auth/tokens.js';
+import { expiryIso, formatWhen } from '../../auth/tokens.js';
 import { normalizeServerUrl } from '../../auth/url.js';
 import { UsageError } from '../../errors.js';
 import { printJson } from '../../output/json.js';
+import { terminalSafe } from '../../output/sanitize.js';
 import { readSecretFlag } from '../secret-input.js';
 import { printRecord, printTable } from '../../output/table.js';
 import type { CommonOptions, Ctx } from '../context.js';
@@ -56,10 +57,10 @@ export async function login(_args: string[], opts: LoginOptions, ctx: Ctx): Prom
   const who = r.user.email ?? r.user.username ?? r.user.name ?? r.user.id;
   const expiry = r.token.expiresAt === null ? 'has no known expiry' : `expires ${formatWhen(r.token.expiresAt, ctx.now())}`;
   if (opts.json) {
-    printJson(ctx.io, { profile, pro_api_url: proApiUrl, user: r.user, token_expires_at: r.token.expiresAt === null ? null : new Date(r.token.expiresAt).toISOString(), renewable: r.renewable, storage: r.storage });
+    printJson(ctx.io, { profile, pro_api_url: proApiUrl, user: r.user, token_expires_at: expiryIso(r.token.expiresAt), renewable: r.renewable, storage: r.storage });
     return;
   }
-  ctx.warn(`Logged in to ZenML Pro (${proApiUrl}) as ${who}${r.user.is_service_account ? ' (service account)' : ''}, profile "${profile}".`);
+  ctx.warn(`Logged in to ZenML Pro (${proApiUrl}) as ${terminalSafe(String(who))}${r.user.is_service_account ? ' (service account)' : ''}, profile "${profile}".`);
   ctx.warn(`The Pro token ${expiry}${r.renewable ? ' and is renewed from the key automatically' : ''}.`);
 }
 
@@ -84,7 +85,7 @@ function session(ctx: Ctx, opts: CommonOptions) {
 
 async function withApi<T>(ctx: Ctx, opts: CommonOptions, fn: (api: ProApi) => Promise<T>): Promise<T> {
   const s = session(ctx, opts);
-  const client = makeClient(s.baseUrl, {}, ctx.net(opts), s.provider(), ctx.warn);
+  const client = makeProClient(s.baseUrl, ctx.net(opts), s.provider(), ctx.warn);
   try {
     return await fn(new ProApi(client));
   } finally {
@@ -96,7 +97,7 @@ export async function token(_args: string[], opts: CommonOptions, ctx: Ctx): Pro
   const s = session(ctx, opts);
   const t = await s.validToken();
   if (opts.json) {
-    printJson(ctx.io, { token: t.token, expires_at: t.expiresAt === null ? null : new Date(t.expiresAt).toISOString(), profile: s.profileName, pro_api_url: s.baseUrl });
+    printJson(ctx.io, { token: t.token, expires_at: expiryIso(t.expiresAt), profile: s.profileName, pro_api_url: s.baseUrl });
     return;
   }
   ctx.io.out(`${t.token}\n`);

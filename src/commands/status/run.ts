@@ -1,4 +1,5 @@
 import { envServerCredentials } from '../../auth/env.js';
+import { CorruptedFileError } from '../../auth/fsutil.js';
 import type { StoredProfile } from '../../auth/profiles.js';
 import { credentialsLabel, type ProKind, type ServerKind } from '../../auth/kinds.js';
 import { ProSession } from '../../auth/pro-session.js';
@@ -50,6 +51,8 @@ async function tokenState(session: TokenSession, now: number): Promise<{ stored:
   try {
     stored = await session.storedToken();
   } catch (e) {
+    // A damaged credentials file is not one profile's problem: say it once, as every command does.
+    if (e instanceof CorruptedFileError) throw e;
     return { stored: null, state: 'unreadable', problem: isCliError(e) ? e.message : String(e), usable: false };
   }
   const expiring = stored ? isExpiring(stored, now) : true;

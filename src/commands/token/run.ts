@@ -1,3 +1,4 @@
+import { expiryIso } from '../../auth/tokens.js';
 import { printJson } from '../../output/json.js';
 import type { CommonOptions, Ctx } from '../context.js';
 import { connect, openSession } from '../session.js';
@@ -14,7 +15,7 @@ export async function run(_args: string[], opts: Options, ctx: Ctx): Promise<voi
   if (opts.json) {
     printJson(ctx.io, {
       token: t.token,
-      expires_at: t.expiresAt === null ? null : new Date(t.expiresAt).toISOString(),
+      expires_at: expiryIso(t.expiresAt),
       profile: session.profile.name,
       server: session.profile.settings.server ?? null,
     });
@@ -31,7 +32,7 @@ async function mint(opts: Options, ctx: Ctx): Promise<void> {
     if (opts.json) {
       printJson(ctx.io, {
         token,
-        expires_at: expiresAt === null ? null : new Date(expiresAt).toISOString(),
+        expires_at: expiryIso(expiresAt),
         profile: session.profile.name,
         server: session.profile.settings.server ?? null,
       });
