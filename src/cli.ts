@@ -9,7 +9,7 @@ import { processIo, type Io } from './output/io.js';
 import { VERSION } from './version.js';
 import { keychainStuck } from './auth/secrets/keychain.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
-import { endpointsListArgs, fastTokenOptions, simpleOptions } from './cli-args.js';
+import { endpointsListArgs, fastTokenOptions, normalizeArgs, simpleOptions } from './cli-args.js';
 import { fastCallArgs } from './commands/call/args.js';
 
 export { fastTokenOptions };
@@ -58,7 +58,9 @@ async function dispatch(args: string[], argv: string[], ctx: Ctx): Promise<numbe
   return runProgram(argv, ctx);
 }
 
-export async function main(argv: string[], io: Io = processIo(), env = process.env): Promise<number> {
+export async function main(argv: string[], givenIo?: Io, env = process.env): Promise<number> {
+  const { args, noColor } = normalizeArgs(argv.slice(2));
+  const io = givenIo ?? processIo(env, noColor);
   const controller = new AbortController();
   let interrupts = 0;
   const onSigint = () => {
@@ -70,7 +72,7 @@ export async function main(argv: string[], io: Io = processIo(), env = process.e
   const ctx = makeCtx(io, env, controller.signal);
   const verbose = argv.includes('--verbose') || env.ZENML_API_DEBUG === '1';
   try {
-    return await dispatch(argv.slice(2), argv, ctx);
+    return await dispatch(args, [...argv.slice(0, 2), ...args], ctx);
   } catch (e) {
     if (controller.signal.aborted && !isCliError(e)) {
       io.err('zenml-api: interrupted');

@@ -15,7 +15,8 @@ import { KeychainTimeoutError } from './auth/secrets/backend.js';
 import { keychainStuck } from './auth/secrets/keychain.js';
 import { CredentialStore } from './auth/store.js';
 import { computeExpiry, isExpiring, parseStoredToken, type StoredToken } from './auth/tokens.js';
-import { fastTokenOptions } from './cli-args.js';
+import { fastTokenOptions, normalizeArgs } from './cli-args.js';
+import { colorWanted } from './output/io.js';
 import { formatJson } from './output/json.js';
 import { VERSION } from './version.js';
 
@@ -55,7 +56,7 @@ function stdoutIsTTY(): boolean {
 declare const __ZENML_API_ROOT_HELP__: string | undefined;
 
 export async function runFast(argv: string[]): Promise<boolean> {
-  const args = argv.slice(2);
+  const { args, noColor } = normalizeArgs(argv.slice(2));
   if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
     await write(`${VERSION}\n`);
     return true;
@@ -91,7 +92,7 @@ export async function runFast(argv: string[]): Promise<boolean> {
         profile: profile.name,
         server: profile.settings.server ?? null,
       };
-      const color = isTTY && !env.NO_COLOR && env.TERM !== 'dumb';
+      const color = colorWanted(isTTY, env, noColor);
       await write(formatJson(payload, { stdoutIsTTY: isTTY, color }));
     } else {
       await write(`${t.token}\n`);

@@ -34,6 +34,9 @@ Examples:
   $ zenml-api current-user
   $ zenml-api call pipelines -q name=contains:train --paginate --jsonl | jq .name
 
+Global flags, before or after the command (where the command takes them): --profile NAME,
+--timeout SECONDS, --verbose, --no-verify-ssl, --json, --jq EXPR; --no-color with any command.
+
 Environment (CI): ZENML_STORE_URL with ZENML_STORE_API_KEY, ZENML_STORE_API_TOKEN or
 ZENML_STORE_USERNAME/ZENML_STORE_PASSWORD; ZENML_API_PROFILE; ZENML_API_CONFIG_DIR.
 
