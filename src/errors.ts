@@ -58,6 +58,11 @@ export class StoreError extends CliError {
   readonly exitCode = ExitCode.failure;
 }
 
+/** A --jq program failed on the output (jq's runtime error): exit 1. */
+export class FilterError extends CliError {
+  readonly exitCode = ExitCode.failure;
+}
+
 /** Ctrl-C: exit 130. */
 export class InterruptedError extends CliError {
   readonly exitCode = ExitCode.interrupted;

@@ -12,6 +12,8 @@ export interface CommonOptions {
   profile?: string;
   verbose?: boolean;
   json?: boolean;
+  /** --jq: the command prints JSON, which this jq expression filters (output/jq.ts). */
+  jq?: string;
   timeout?: string;
   /** commander turns --no-verify-ssl into verifySsl: false */
   verifySsl?: boolean;

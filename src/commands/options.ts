@@ -42,8 +42,15 @@ export function networkOptions(cmd: Command): Command {
   return cmd;
 }
 
+export const JQ_FLAG: FlagSpec = { long: 'jq', arg: 'expression', key: 'jq', kind: 'value', description: 'filter the JSON output with a jq expression (jq 1.7; implies --json); strings print raw' };
+
+export function jqOption(cmd: Command): Command {
+  return cmd.option(flagString(JQ_FLAG), JQ_FLAG.description);
+}
+
+/** --json, and --jq with it: every command that prints JSON can filter it. */
 export function jsonOption(cmd: Command, what = 'print the result as JSON'): Command {
-  return cmd.option('--json', what);
+  return jqOption(cmd.option('--json', what));
 }
 
 export function examples(cmd: Command, lines: string[]): Command {
@@ -65,6 +72,9 @@ export function lazy<O extends CommonOptions>(
       .slice(0, cmd.registeredArguments.length)
       .flatMap((v) => (Array.isArray(v) ? v : v === undefined ? [] : [v])) as string[];
     const mod = await load();
-    await mod.run(positional, cmd.optsWithGlobals() as O, ctx);
+    const opts = cmd.optsWithGlobals() as O;
+    if (opts.jq === undefined) return mod.run(positional, opts, ctx);
+    const { withJq } = await import('../output/jq.js');
+    await withJq(opts.jq, ctx.io, (io) => mod.run(positional, { ...opts, json: true }, { ...ctx, io }));
   };
 }

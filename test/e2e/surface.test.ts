@@ -102,3 +102,63 @@ describe('global flags before or after the command', () => {
     expect(r.stderr).toBe("zenml-api: unknown option '--json'\n");
   });
 });
+
+describe('--jq', () => {
+  const run = (args: string[]) => box.run([...args, '--profile', 'admin']);
+
+  it('filters call, list and token output with jq -r rules: strings raw', async () => {
+    const sa = await run(['call', 'service_accounts', '--jq', '.items[].name']);
+    expect({ code: sa.exitCode, out: sa.stdout, err: sa.stderr }).toEqual({ code: 0, out: 'caller\n', err: '' });
+    const list = await run(['service-account', 'list', '--jq', '.[] | {name}']);
+    expect(list.stdout).toBe('{\n  "name": "caller"\n}\n');
+    const tok = await run(['token', '--jq', '.profile']);
+    expect(tok.stdout).toBe('admin\n');
+    const before = await box.run(['--jq', '.name', '--profile', 'admin', 'current-user']);
+    expect(before.stdout).toBe('caller\n');
+  });
+
+  it('with --paginate filters the array of every item, with --jsonl each item', async () => {
+    const all = await run(['call', 'pipelines', '--paginate', '--jq', 'map(.name) | length']);
+    expect(all.stdout).toBe('3\n');
+    const each = await run(['call', 'pipelines', '--paginate', '--jsonl', '--jq', '.name']);
+    expect(each.stdout.split('\n').filter(Boolean)).toHaveLength(3);
+  });
+
+  it('a program that does not compile: exit 2, one line', async () => {
+    const r = await run(['call', 'info', '--jq', '.version[']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^zenml-api: --jq: syntax error, [^\n]*\n$/);
+  });
+
+  it('a program that fails on the data: what it printed first, then exit 1 and one line', async () => {
+    const r = await run(['call', 'info', '--jq', '.version, error("stop here")']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toMatch(/^0\.9\d*\.\d+\n$/);
+    expect(r.stderr).toBe('zenml-api: --jq: stop here\n');
+  });
+
+  it('an HTTP error prints its body unfiltered and fails as without --jq', async () => {
+    const r = await run(['call', 'service_accounts/nope', '--jq', '.name']);
+    expect(r.exitCode).toBe(1);
+    expect(() => JSON.parse(r.stdout)).not.toThrow();
+    expect(r.stderr).toMatch(/^zenml-api: HTTP 404/);
+  });
+
+  it('--jq cannot go with -i or --silent; an empty program is refused', async () => {
+    const i = await run(['call', 'info', '-i', '--jq', '.']);
+    expect(i.exitCode).toBe(2);
+    expect(i.stderr).toBe('zenml-api: --jq filters the body: it cannot go with -i/--include\n');
+    const s = await run(['call', 'info', '--silent', '--jq', '.']);
+    expect(s.stderr).toBe('zenml-api: --jq filters the body: it cannot go with --silent\n');
+    const e = await run(['call', 'info', '--jq', ' ']);
+    expect(e.exitCode).toBe(2);
+    expect(e.stderr).toBe('zenml-api: --jq needs an expression, e.g. --jq .name\n');
+  });
+
+  it('-q given a jq program points at --jq', async () => {
+    const r = await run(['call', 'pipelines', '-q', '.items[].name']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toBe('zenml-api: -q/--query adds a query parameter (key=value); to filter the response with jq, use --jq ".items[].name"\n');
+  });
+});

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Ctx } from '../context.js';
-import { examples, flagString, lazy, networkOptions, profileOption } from '../options.js';
+import { examples, flagString, jqOption, lazy, networkOptions, profileOption } from '../options.js';
 import { CALL_FLAGS, type FieldArg } from './spec.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -23,6 +23,7 @@ export function register(program: Command, ctx: Ctx): void {
     else if (f.kind === 'field') cmd.option(flagString(f), f.description, field(f.typed === true));
     else cmd.option(flagString(f), f.description);
   }
+  jqOption(cmd);
   profileOption(cmd);
   networkOptions(cmd);
   examples(cmd, [
@@ -36,6 +37,8 @@ export function register(program: Command, ctx: Ctx): void {
     'zenml-api call pipeline_runs --paginate --jsonl | jq -r .name',
     '# a raw body from a file, with the response headers',
     'zenml-api call POST service_accounts --input sa.json -i',
+    '# the names of the pipelines, one a line, without jq installed',
+    "zenml-api call pipelines --paginate --jq '.[].name'",
     '# the Pro management API',
     'zenml-api call --pro /users/me',
   ]);

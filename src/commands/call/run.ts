@@ -117,7 +117,12 @@ export async function run(args: string[], opts: Options, ctx: Ctx): Promise<void
     concurrency = Number(opts.concurrency);
     if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32) throw new UsageError('--concurrency must be a whole number from 1 to 32');
   }
-  const query: Array<[string, string]> = (opts.query ?? []).map((q) => splitKeyValue(q, '-q/--query'));
+  if (opts.jq !== undefined && (opts.include || opts.silent)) throw new UsageError(`--jq filters the body: it cannot go with ${opts.include ? '-i/--include' : '--silent'}`);
+  const query: Array<[string, string]> = (opts.query ?? []).map((q) => {
+    // gh users reach for -q as gh's --jq: say so instead of only "needs key=value".
+    if (!q.includes('=') && /^\s*[.[]/.test(q)) throw new UsageError(`-q/--query adds a query parameter (key=value); to filter the response with jq, use --jq ${JSON.stringify(q.slice(0, 60))}`);
+    return splitKeyValue(q, '-q/--query');
+  });
   const headers: Record<string, string> = {};
   for (const h of opts.header ?? []) {
     const [k, v] = parseHeader(h);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Ctx } from '../context.js';
-import { examples, lazy, networkOptions, profileOption } from '../options.js';
+import { examples, jsonOption, lazy, networkOptions, profileOption } from '../options.js';
 
 export function register(program: Command, ctx: Ctx): void {
   const pro = program.command('pro').description('the ZenML Pro management API: log in, tokens, users, organizations, workspaces');
@@ -15,7 +15,7 @@ export function register(program: Command, ctx: Ctx): void {
     .option('--insecure-storage', 'store secrets in a 0600 file instead of the OS keychain');
   profileOption(login);
   networkOptions(login);
-  login.option('--json', 'print who was logged in, as JSON');
+  jsonOption(login, 'print who was logged in, as JSON');
   examples(login, [
     'zenml-api pro login --api-key - < pro-key.txt',
     'zenml-api pro login --token            # hidden prompt',
@@ -28,21 +28,21 @@ export function register(program: Command, ctx: Ctx): void {
   examples(logout, ['zenml-api pro logout', 'zenml-api pro logout --profile work']);
   logout.action(lazy(ctx, async () => ({ run: (await import('./run.js')).logout })));
 
-  const token = pro.command('token').description('print a valid Pro API token, renewing it from a stored ZENPROKEY_ key when needed').option('--json', 'print token, expiry and profile as JSON');
+  const token = jsonOption(pro.command('token').description('print a valid Pro API token, renewing it from a stored ZENPROKEY_ key when needed'), 'print token, expiry and profile as JSON');
   profileOption(token);
   networkOptions(token);
   examples(token, ['curl -H "Authorization: Bearer $(zenml-api pro token)" https://cloudapi.zenml.io/users/me']);
   token.action(lazy(ctx, async () => ({ run: (await import('./run.js')).token })));
 
   const users = pro.command('users').description('Pro users');
-  const me = users.command('me').description('who the Pro credentials belong to').option('--json', "print the API's response body");
+  const me = jsonOption(users.command('me').description('who the Pro credentials belong to'), "print the API's response body");
   profileOption(me);
   networkOptions(me);
   examples(me, ['zenml-api pro users me', 'zenml-api pro users me --json | jq -r .email']);
   me.action(lazy(ctx, async () => ({ run: (await import('./run.js')).usersMe })));
 
   const orgs = pro.command('organizations').alias('orgs').description('Pro organizations');
-  const orgList = orgs.command('list').description('list the organizations you belong to').option('--json', 'print as JSON');
+  const orgList = jsonOption(orgs.command('list').description('list the organizations you belong to'), 'print as JSON');
   profileOption(orgList);
   networkOptions(orgList);
   examples(orgList, ['zenml-api pro organizations list']);
@@ -52,8 +52,8 @@ export function register(program: Command, ctx: Ctx): void {
   const wsList = ws
     .command('list')
     .description('list workspaces with their status and server URL')
-    .option('--organization <id>', 'only this organization')
-    .option('--json', 'print as JSON');
+    .option('--organization <id>', 'only this organization');
+  jsonOption(wsList, 'print as JSON');
   profileOption(wsList);
   networkOptions(wsList);
   examples(wsList, ['zenml-api pro workspaces list', 'zenml-api login --pro-workspace my-workspace   # then log in to one']);

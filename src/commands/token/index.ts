@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import type { Ctx } from '../context.js';
-import { examples, lazy, networkOptions, profileOption } from '../options.js';
+import { examples, jsonOption, lazy, networkOptions, profileOption } from '../options.js';
 
 export function register(program: Command, ctx: Ctx): void {
   const cmd = program
     .command('token')
     .description('print a valid access token, renewing it from the stored API key or password when needed')
-    .option('--json', 'print token, expiry, profile and server as JSON')
     .option('--expires-in <seconds>', 'mint a new short-lived token through /api/v1/api_token');
+  jsonOption(cmd, 'print token, expiry, profile and server as JSON');
   profileOption(cmd);
   networkOptions(cmd);
   examples(cmd, [
