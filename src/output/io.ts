@@ -6,6 +6,8 @@ export interface Io {
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
   stdinIsTTY: boolean;
+  /** The terminal's width (80 when stdout is not a terminal or does not say). */
+  columns?: number;
   /** Colour on stdout. */
   color: boolean;
   /** Colour on stderr. */
@@ -37,6 +39,7 @@ export function processIo(env: Record<string, string | undefined> = process.env,
     stdoutIsTTY,
     stderrIsTTY,
     stdinIsTTY: process.stdin.isTTY === true,
+    columns: (stdoutIsTTY && process.stdout.columns) || 80,
     color: colorWanted(stdoutIsTTY, env, noColorFlag),
     colorErr: colorWanted(stderrIsTTY, env, noColorFlag),
     out: (text) => {

@@ -162,3 +162,30 @@ describe('--jq', () => {
     expect(r.stderr).toBe('zenml-api: -q/--query adds a query parameter (key=value); to filter the response with jq, use --jq ".items[].name"\n');
   });
 });
+
+describe.runIf(hasScript)('tables on a terminal, as gh prints them', () => {
+  it('plain aligned columns under an upper-case header, no box characters, also with TERM=dumb', async () => {
+    for (const env of [{}, { TERM: 'dumb' }]) {
+      const r = await onTerminal(['service-account', 'list', '--profile', 'admin'], env, 200);
+      expect(r.exitCode).toBe(0);
+      const lines = r.out.replace(/\x1b\[[0-9;]*m/g, '').trimEnd().split('\n');
+      expect(lines[0]).toMatch(/^NAME {2,}ID {2,}ACTIVE/);
+      expect(lines[1]).toMatch(/^caller {2,}[0-9a-f-]{36} {2,}yes/);
+      // Columns line up: each value starts where its header does.
+      expect(lines[1]!.indexOf(' yes') + 1).toBe(lines[0]!.indexOf('ACTIVE'));
+      expect(r.out).not.toMatch(/[┌┐└┘│─]/);
+    }
+  });
+
+  it('cut to the terminal width with an ellipsis', async () => {
+    const r = await onTerminal(['status'], {}, 50);
+    const lines = r.out.replace(/\x1b\[[0-9;]*m/g, '').trimEnd().split('\n');
+    for (const l of lines) expect([...l].length, l).toBeLessThanOrEqual(50);
+    expect(r.out).toContain('…');
+  });
+
+  it('piped: tab-separated, no header', async () => {
+    const r = await box.run(['service-account', 'list', '--profile', 'admin']);
+    expect(r.stdout).toMatch(/^caller\t[0-9a-f-]{36}\tyes\t/);
+  });
+});
