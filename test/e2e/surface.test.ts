@@ -189,3 +189,27 @@ describe.runIf(hasScript)('tables on a terminal, as gh prints them', () => {
     expect(r.stdout).toMatch(/^caller\t[0-9a-f-]{36}\tyes\t/);
   });
 });
+
+describe('readable validation errors (422)', () => {
+  for (const version of ['0.58', '0.9x'] as const) {
+    it(`ZenML ${version}: one line per problem, values cut to 80 characters`, async () => {
+      const s = await startStandin({ version });
+      s.createServiceAccount('v');
+      const b = new Sandbox();
+      try {
+        expect((await b.run(['login', s.url, '--api-key', '-'], { input: s.createApiKey('v', 'k').key })).exitCode).toBe(0);
+        const r = await b.run(['call', 'POST', 'service_accounts', '-f', 'description=x']);
+        expect(r.exitCode).toBe(1);
+        expect(r.stderr).toBe('zenml-api: HTTP 422: 2 problems with the request:\n  body.name: field required\n  body.active: field required\n');
+        const long = await b.run(['call', 'service_accounts', '-q', `size=${'9x'.repeat(1500)}`]);
+        expect(long.exitCode).toBe(1);
+        expect(long.stderr.split('\n')).toHaveLength(2);
+        expect(long.stderr.length).toBeLessThan(220);
+        expect(long.stderr).toMatch(/^zenml-api: HTTP 422: invalid request: query\.size: /);
+      } finally {
+        b.cleanup();
+        await s.close();
+      }
+    });
+  }
+});
