@@ -4,7 +4,7 @@
  * loading commander; everything else goes through the commander program in program.ts.
  */
 import { ExitCode, isCliError } from './errors.js';
-import { makeCtx, type CommonOptions, type Ctx } from './commands/context.js';
+import { envTimeout, makeCtx, type CommonOptions, type Ctx } from './commands/context.js';
 import { processIo, type Io } from './output/io.js';
 import { VERSION } from './version.js';
 import { keychainStuck } from './auth/secrets/keychain.js';
@@ -70,6 +70,8 @@ export async function main(argv: string[], givenIo?: Io, env = process.env): Pro
   };
   process.on('SIGINT', onSigint);
   const ctx = makeCtx(io, env, controller.signal);
+  const envWarning = envTimeout(env).warning;
+  if (envWarning) io.err(envWarning);
   const verbose = argv.includes('--verbose') || env.ZENML_API_DEBUG === '1';
   try {
     return await dispatch(args, [...argv.slice(0, 2), ...args], ctx);

@@ -17,6 +17,7 @@ import { CredentialStore } from './auth/store.js';
 import { computeExpiry, isExpiring, parseStoredToken, type StoredToken } from './auth/tokens.js';
 import { fastTokenOptions, normalizeArgs } from './cli-args.js';
 import { colorWanted } from './output/io.js';
+import { envTimeout } from './commands/context.js';
 import { formatJson } from './output/json.js';
 import { VERSION } from './version.js';
 
@@ -70,7 +71,8 @@ export async function runFast(argv: string[]): Promise<boolean> {
     return true;
   }
   const opts = fastTokenOptions(args);
-  if (!opts) return false;
+  // The full CLI warns about a timeout variable it cannot use; this path would say nothing.
+  if (!opts || envTimeout(process.env).warning) return false;
   try {
     const env = process.env;
     const store = new CredentialStore({ dir: configDir(env), env, warn: () => undefined });

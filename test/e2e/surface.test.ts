@@ -213,3 +213,78 @@ describe('readable validation errors (422)', () => {
     });
   }
 });
+
+describe('messages that name the problem and the fix', () => {
+  const run = (args: string[], opts: Parameters<Sandbox['run']>[1] = {}) => box.run([...args, '--profile', 'admin'], opts);
+  const usage = (r: { exitCode?: number; stderr: string }, line: string) => expect({ code: r.exitCode, err: r.stderr }).toEqual({ code: 2, err: `zenml-api: ${line}\n` });
+
+  it('--timeout 0, --timeout abc', async () => {
+    usage(await run(['call', 'info', '--timeout', '0']), '--timeout must be at least 1 second');
+    usage(await run(['call', 'info', '--timeout', 'abc']), '--timeout must be a number of seconds, not "abc"');
+    usage(await run(['call', 'info', '--timeout', '90000']), '--timeout must be at most 86400 seconds (a day)');
+  });
+
+  it('ZENML_STORE_HTTP_TIMEOUT=abc: a warning, then the command runs (fast path and full CLI)', async () => {
+    for (const c of [['token'], ['current-user', '--json']]) {
+      const r = await run(c, { env: { ZENML_STORE_HTTP_TIMEOUT: 'abc' } });
+      expect(r.exitCode, c.join(' ')).toBe(0);
+      expect(r.stdout).not.toBe('');
+      expect(r.stderr).toBe('zenml-api: warning: ignoring ZENML_STORE_HTTP_TIMEOUT: it must be a number of seconds, not "abc"\n');
+    }
+  });
+
+  it('-F a=@nosuch.json and --input nosuch.json', async () => {
+    usage(await run(['call', 'POST', 'service_accounts', '-F', 'a=@nosuch.json']), 'no such file: nosuch.json');
+    usage(await run(['call', 'POST', 'service_accounts', '--input', 'nosuch.json']), '--input: no such file: nosuch.json');
+  });
+
+  it('ZENML_API_CONFIG_DIR naming a file', async () => {
+    const file = `${box.dir}/not-a-folder`;
+    await import('node:fs').then((fs) => fs.writeFileSync(file, 'x'));
+    for (const c of [['status'], ['token'], ['profile', 'list']]) {
+      const r = await box.run(c, { env: { ZENML_API_CONFIG_DIR: file } });
+      expect(r.exitCode, c.join(' ')).toBe(2);
+      expect(r.stderr).toBe(`zenml-api: ${file} is a file, not a folder. The config folder (ZENML_API_CONFIG_DIR, else XDG_CONFIG_HOME/zenml-api) must be a folder.\n`);
+    }
+  });
+
+  it('login: a port out of range; http:// suggested for this machine', async () => {
+    usage(await box.run(['login', 'http://localhost:99999', '--api-key', '-'], { input: 'x' }), 'the server URL is not valid: port 99999 is out of range (1-65535)');
+    usage(await box.run(['login', 'localhost:8080', '--api-key', '-'], { input: 'x' }), 'the server URL needs a scheme: did you mean http://localhost:8080 ?');
+  });
+
+  it('login --ca-cert naming a file that is not PEM', async () => {
+    const file = `${box.dir}/not.pem`;
+    await import('node:fs').then((fs) => fs.writeFileSync(file, 'hello'));
+    const r = await box.run(['login', server.url, '--api-key', '-', '--profile', 'pem', '--ca-cert', file], { input: 'x' });
+    usage(r, `--ca-cert: ${file} is not a PEM certificate bundle (no "-----BEGIN CERTIFICATE-----" line)`);
+    expect(box.config().profiles.pem).toBeUndefined();
+  });
+
+  it('call GET, call pipelines GET: the order of method and path', async () => {
+    server.clearLog();
+    usage(await run(['call', 'GET']), 'GET is a method: give the path after it (call GET PATH)');
+    usage(await run(['call', 'pipelines', 'GET']), 'GET is a method: put it first (call GET pipelines) or use -X GET');
+    usage(await run(['call', 'pipelines', 'info']), 'unknown HTTP method "pipelines" (the method comes first: call GET PATH)');
+    expect(server.log).toHaveLength(0);
+  });
+
+  it('--silent with -i', async () => {
+    usage(await run(['call', 'info', '-i', '--silent']), '--silent prints nothing: it cannot go with -i/--include');
+  });
+
+  it("-F 'a[b][]=1' -F 'a[b]=2': two shapes for one key; a later plain value still wins", async () => {
+    server.clearLog();
+    usage(await run(['call', 'POST', 'service_accounts', '-F', 'a[b][]=1', '-F', 'a[b]=2']), '-F/--typed-field: a[b] already holds a list from an earlier field; give it one way');
+    expect(server.log).toHaveLength(0);
+    const ok = await run(['call', 'POST', 'service_accounts', '-f', 'name=first', '-f', 'name=later', '-F', 'active=true']);
+    expect(ok.exitCode).toBe(0);
+    expect(JSON.parse(ok.stdout).name).toBe('later');
+  });
+
+  it('-F name=@- with empty stdin creates nothing', async () => {
+    server.clearLog();
+    usage(await run(['call', 'POST', 'service_accounts', '-F', 'name=@-', '-F', 'active=true'], { input: '' }), '@-: stdin is empty (for an empty string, use -f key=)');
+    expect(server.log).toHaveLength(0);
+  });
+});

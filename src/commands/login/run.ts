@@ -9,7 +9,7 @@ import { printJson } from '../../output/json.js';
 import { promptHidden, readSecretFromStdin } from '../../output/prompt.js';
 import { readSecretFlag } from '../secret-input.js';
 import type { CommonOptions, Ctx } from '../context.js';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 interface Options extends CommonOptions {
@@ -63,6 +63,10 @@ export async function run(args: string[], opts: Options, ctx: Ctx): Promise<void
   if (opts.caCert !== undefined) {
     caCert = resolve(opts.caCert);
     if (!existsSync(caCert) || !statSync(caCert).isFile()) throw new UsageError(`--ca-cert: no such file: ${opts.caCert}`);
+    // Stored in the profile and read on every request: refuse now what TLS could never use.
+    if (statSync(caCert).size > 16 << 20 || !readFileSync(caCert, 'latin1').includes('-----BEGIN CERTIFICATE-----')) {
+      throw new UsageError(`--ca-cert: ${opts.caCert} is not a PEM certificate bundle (no "-----BEGIN CERTIFICATE-----" line)`);
+    }
   }
   store.preference(); // a bad ZENML_API_STORE is refused before anything is sent
 
