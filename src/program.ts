@@ -67,6 +67,11 @@ export async function runProgram(argv: string[], ctx: Ctx): Promise<number> {
     program.outputHelp();
     return ExitCode.ok;
   }
+  // Every group's help offers `help exit-codes` (commander's help command is inherited).
+  if (words.length > 2 && words.at(-2) === 'help' && words.at(-1) === 'exit-codes' && findPath(program, words.slice(0, -2))?.commands.length) {
+    ctx.io.out(EXIT_CODES_HELP);
+    return ExitCode.ok;
+  }
   if (words[0] === 'help' && words[1] !== undefined && !findCommand(program, words[1])) {
     ctx.io.err(`zenml-api: no help for '${words[1].slice(0, 60)}': it is not a command (try \`zenml-api --help\`, or \`zenml-api help exit-codes\`)`);
     return ExitCode.usage;
@@ -93,4 +98,11 @@ export async function runProgram(argv: string[], ctx: Ctx): Promise<number> {
 
 function findCommand(program: Command, name: string): Command | undefined {
   return program.commands.find((c) => c.name() === name || c.aliases().includes(name));
+}
+
+/** The command a path of words names (`pro users`), or undefined. */
+function findPath(program: Command, words: string[]): Command | undefined {
+  let cmd: Command | undefined = program;
+  for (const w of words) cmd = cmd && findCommand(cmd, w);
+  return cmd;
 }

@@ -121,7 +121,9 @@ describe('call', () => {
 
   it('-i prints the status line and headers; --silent prints nothing', async () => {
     const i = await box.run(['call', 'info', '-i']);
-    expect(i.stdout).toMatch(/^HTTP\/1\.1 200\n(?:[a-z-]+: .*\n)+\n\{/);
+    expect(i.stdout).toMatch(/^HTTP\/1\.1 200 OK\n(?:[a-z-]+: .*\n)+\n\{/);
+    const missing = await box.run(['call', 'nope', '-i']);
+    expect(missing.stdout).toMatch(/^HTTP\/1\.1 404 Not Found\n/);
     expect(i.stdout).toContain('\ncontent-type: application/json\n');
     const s = await box.run(['call', 'info', '--silent']);
     expect(s.exitCode).toBe(0);

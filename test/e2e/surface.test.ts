@@ -288,3 +288,65 @@ describe('messages that name the problem and the fix', () => {
     expect(server.log).toHaveLength(0);
   });
 });
+
+describe('help', () => {
+  /** Every command and group path, read from the program itself. */
+  async function commandPaths(): Promise<string[][]> {
+    const { buildProgram } = await import('../../src/program.js');
+    const { makeCtx } = await import('../../src/commands/context.js');
+    const { processIo } = await import('../../src/output/io.js');
+    const program = buildProgram(makeCtx(processIo({}), {}, new AbortController().signal));
+    const out: string[][] = [];
+    const walk = (cmd: typeof program, path: string[]) => {
+      for (const c of cmd.commands) {
+        if ((c as unknown as { _hidden?: boolean })._hidden) continue;
+        out.push([...path, c.name()]);
+        walk(c, [...path, c.name()]);
+      }
+    };
+    walk(program, []);
+    return out;
+  }
+
+  it('every command and group has examples in its --help', async () => {
+    const paths = await commandPaths();
+    expect(paths.length).toBeGreaterThan(30);
+    for (const p of paths) {
+      const r = await box.run([...p, '--help']);
+      expect(r.exitCode, p.join(' ')).toBe(0);
+      expect(r.stdout, p.join(" ")).toMatch(/\nExamples:\n {2}[$#] /);
+    }
+  });
+
+  it('call --help describes both arguments', async () => {
+    const r = await box.run(['call', '--help']);
+    expect(r.stdout).toMatch(/\n {2}path +\S/);
+  });
+
+  it('help exit-codes works from every group', async () => {
+    const groups = (await commandPaths()).filter((p, _, all) => all.some((q) => q.length > p.length && p.every((w, i) => q[i] === w)));
+    expect(groups.length).toBeGreaterThan(4);
+    const want = (await box.run(['help', 'exit-codes'])).stdout;
+    expect(want).toContain('Exit codes:');
+    for (const g of groups) {
+      const r = await box.run([...g, 'help', 'exit-codes']);
+      expect({ code: r.exitCode, out: r.stdout }, g.join(' ')).toEqual({ code: 0, out: want });
+    }
+  });
+});
+
+describe('details', () => {
+  it('status reads "valid until 2026-12-01 11:08 UTC (in 60 min)"', async () => {
+    const s = await startStandin({ version: '0.9x', tokenLifetimeSeconds: 3600 });
+    s.createServiceAccount('t');
+    const b = new Sandbox();
+    try {
+      expect((await b.run(['login', s.url, '--api-key', '-'], { input: s.createApiKey('t', 'k').key })).exitCode).toBe(0);
+      const r = await b.run(['status']);
+      expect(r.stdout).toMatch(/\tvalid until \d{4}-\d\d-\d\d \d\d:\d\d UTC \(in (59|60) min\)\t/);
+    } finally {
+      b.cleanup();
+      await s.close();
+    }
+  });
+});

@@ -17,7 +17,7 @@ export function register(program: Command, ctx: Ctx): void {
     .description('send any request to the ZenML API (or the Pro API with --pro) and print the response body')
     .usage('[METHOD] PATH [options]')
     .argument('<method-or-path>', "METHOD (GET by default; POST when fields or --input are given), then PATH: '/api/v1/…', a path relative to /api/v1 ('pipelines'), or a URL on the profile's server")
-    .argument('[path]');
+    .argument('[path]', 'PATH, when METHOD came first: call POST service_accounts');
   for (const f of CALL_FLAGS) {
     if (f.kind === 'list') cmd.option(flagString(f), f.description, collect);
     else if (f.kind === 'field') cmd.option(flagString(f), f.description, field(f.typed === true));

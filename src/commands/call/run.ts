@@ -78,8 +78,12 @@ async function readInput(path: string, ctx: Ctx): Promise<Buffer> {
   }
 }
 
-function headerBlock(res: HttpResponse): string {
-  const lines = [`HTTP/1.1 ${res.status}`];
+/** The status line and headers, as curl -i prints them; the reason phrase is the standard one. */
+async function headerBlock(res: HttpResponse): Promise<string> {
+  // node:http only for its table of reason phrases, and only with -i.
+  const { STATUS_CODES } = await import('node:http');
+  const reason = STATUS_CODES[res.status];
+  const lines = [`HTTP/1.1 ${res.status}${reason ? ` ${reason}` : ''}`];
   for (const [k, v] of Object.entries(res.headers)) {
     if (v === undefined) continue;
     for (const one of Array.isArray(v) ? v : [v]) lines.push(`${k}: ${k === 'set-cookie' ? one.replace(/=([^;]*)/, '=[redacted]') : one}`);
@@ -176,7 +180,7 @@ export async function run(args: string[], opts: Options, ctx: Ctx): Promise<void
     const res = await client.request({ method, path: target, query, headers, ...(body !== undefined ? { body } : {}), allowErrorStatus: true });
     hints?.after(res.status);
     if (opts.paginate && res.status < 400) return await runPaginate(ctx, client, target, query, headers, res, concurrency, opts);
-    if (opts.include && !opts.silent) await write(ctx, headerBlock(res));
+    if (opts.include && !opts.silent) await write(ctx, await headerBlock(res));
     if (!opts.silent || res.status >= 400) await printBody(ctx, res);
     if (res.status >= 400) throw apiErrorFrom(res.status, res.error!, res.text());
   } finally {

@@ -35,6 +35,7 @@ export function register(program: Command, ctx: Ctx): void {
   token.action(lazy(ctx, async () => ({ run: (await import('./run.js')).token })));
 
   const users = pro.command('users').description('Pro users');
+  examples(users, ['zenml-api pro users me', "zenml-api pro users me --jq .email"]);
   const me = jsonOption(users.command('me').description('who the Pro credentials belong to'), "print the API's response body");
   profileOption(me);
   networkOptions(me);
@@ -42,13 +43,15 @@ export function register(program: Command, ctx: Ctx): void {
   me.action(lazy(ctx, async () => ({ run: (await import('./run.js')).usersMe })));
 
   const orgs = pro.command('organizations').alias('orgs').description('Pro organizations');
+  examples(orgs, ['zenml-api pro organizations list', "zenml-api pro orgs list --jq '.[].name'"]);
   const orgList = jsonOption(orgs.command('list').description('list the organizations you belong to'), 'print as JSON');
   profileOption(orgList);
   networkOptions(orgList);
-  examples(orgList, ['zenml-api pro organizations list']);
+  examples(orgList, ['zenml-api pro organizations list', "zenml-api pro organizations list --jq '.[] | select(.name == \"acme\") | .id'"]);
   orgList.action(lazy(ctx, async () => ({ run: (await import('./run.js')).organizationsList })));
 
   const ws = pro.command('workspaces').description('Pro workspaces (each one a ZenML server)');
+  examples(ws, ['zenml-api pro workspaces list', 'zenml-api pro workspaces list --organization "$ORG_ID" --json']);
   const wsList = ws
     .command('list')
     .description('list workspaces with their status and server URL')

@@ -2,7 +2,7 @@ import { envServerCredentials } from '../../auth/env.js';
 import type { StoredProfile } from '../../auth/profiles.js';
 import { ENV_PROFILE_NAME, resolveProfile, type ActiveProfile } from '../../auth/resolve.js';
 import { ServerSession } from '../../auth/session.js';
-import { formatWhen, isExpiring, type StoredToken } from '../../auth/tokens.js';
+import { formatWhen, isExpiring, relativeTime, type StoredToken } from '../../auth/tokens.js';
 import { AuthError, isCliError } from '../../errors.js';
 import { printJson } from '../../output/json.js';
 import { printTable } from '../../output/table.js';
@@ -125,7 +125,7 @@ export async function run(_args: string[], opts: Options, ctx: Ctx): Promise<voi
         r.server ?? '',
         r.auth ?? 'logged out',
         r.user ?? '',
-        r.token_expires_at ? `${r.token} (${formatWhen(Date.parse(r.token_expires_at), now)})` : r.token,
+        tokenColumn(r.token, r.token_expires_at, now),
         r.storage ?? '',
         ...(opts.check ? [r.check === 'ok' ? 'ok' : r.check ? `failed: ${r.problem}` : ''] : []),
       ]),
@@ -136,4 +136,15 @@ export async function run(_args: string[], opts: Options, ctx: Ctx): Promise<voi
   if (!current.can_authenticate) {
     throw new AuthError(`the current profile "${current.name === ENV_PROFILE_NAME ? 'environment' : current.name}" cannot authenticate: ${current.problem ?? 'unknown reason'}`);
   }
+}
+
+/** "valid until 2026-12-01 11:08 UTC (in 60 min)": a table cell a person reads at a glance. */
+function tokenColumn(state: Row['token'], expiresAt: string | null | undefined, now: number): string {
+  if (!expiresAt) return state;
+  const ms = Date.parse(expiresAt);
+  const when = `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC (${relativeTime(ms, now)})`;
+  if (state === 'valid') return `valid until ${when}`;
+  if (state === 'expiring') return `expiring ${when}`;
+  if (state === 'expired') return `expired ${when}`;
+  return `${state} (${when})`;
 }
