@@ -350,3 +350,23 @@ describe('details', () => {
     }
   });
 });
+
+describe('the keychain fallback warning', () => {
+  it('is said once per profile: not again at the next login, again for a new profile', async () => {
+    const b = new Sandbox();
+    const env = { ZENML_API_STORE: undefined, DBUS_SESSION_BUS_ADDRESS: undefined };
+    const login = (profile: string) => b.run(['login', server.url, '--api-key', '-', '--profile', profile], { input: server.createApiKey('caller', `fb-${profile}-${Date.now()}`).key, env });
+    const warned = (r: { stderr: string }) => r.stderr.split('\n').filter((l) => l.includes('storing credentials in')).length;
+    try {
+      const first = await login('one');
+      expect(first.exitCode).toBe(0);
+      expect(warned(first)).toBe(1);
+      const again = await login('one');
+      expect(again.exitCode).toBe(0);
+      expect(warned(again)).toBe(0);
+      expect(warned(await login('two'))).toBe(1);
+    } finally {
+      b.cleanup();
+    }
+  });
+});
