@@ -18,7 +18,7 @@ import { computeExpiry, isExpiring, parseStoredToken, type StoredToken } from '.
 import { fastTokenOptions, normalizeArgs } from './cli-args.js';
 import { colorWanted } from './output/io.js';
 import { envTimeout } from './commands/context.js';
-import { formatJson } from './output/json.js';
+import { formatToken } from './commands/token/format.js';
 import { VERSION } from './version.js';
 
 /**
@@ -86,19 +86,10 @@ export async function runFast(argv: string[]): Promise<boolean> {
       t = parseStoredToken(await store.get(profile.name, profile.settings.storage ?? 'keychain', 'access-token'));
     }
     if (!t || isExpiring(t, Date.now())) return false;
-    if (opts.json) {
-      const isTTY = stdoutIsTTY();
-      const payload = {
-        token: t.token,
-        expires_at: t.expiresAt === null ? null : new Date(t.expiresAt).toISOString(),
-        profile: profile.name,
-        server: profile.settings.server ?? null,
-      };
-      const color = colorWanted(isTTY, env, noColor);
-      await write(formatJson(payload, { stdoutIsTTY: isTTY, color }));
-    } else {
-      await write(`${t.token}\n`);
-    }
+    // The terminal check loads the tty module: only where the JSON form needs it.
+    const isTTY = opts.json === true && stdoutIsTTY();
+    const output = { token: t.token, expiresAt: t.expiresAt, profile: profile.name, server: profile.settings.server ?? null };
+    await write(formatToken(output, opts.json, { stdoutIsTTY: isTTY, color: colorWanted(isTTY, env, noColor) }));
     return true;
   } catch (e) {
     if (e instanceof KeychainTimeoutError) {

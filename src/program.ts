@@ -22,6 +22,10 @@ export function buildProgram(ctx: Ctx, writeErr: (s: string) => void = (s) => vo
     .configureOutput({
       writeOut: (s) => ctx.io.out(s),
       writeErr,
+      // Help wraps at 80 columns at most: easier to read on a wide terminal, and the same bytes
+      // as the help fast.ts prints (pre-rendered at 80; it declines narrower terminals).
+      getOutHelpWidth: () => Math.min(ctx.io.columns ?? 80, 80),
+      getErrHelpWidth: () => Math.min(ctx.io.columns ?? 80, 80),
       // Commander's messages become one line: "zenml-api: unknown option '--x' (did you mean --y?)".
       outputError: () => undefined,
     });

@@ -1,7 +1,7 @@
 import { UsageError } from '../../errors.js';
-import { printJson } from '../../output/json.js';
 import type { CommonOptions, Ctx } from '../context.js';
 import { connect, openSession } from '../session.js';
+import { formatToken } from './format.js';
 
 interface Options extends CommonOptions {
   expiresIn?: string;
@@ -11,16 +11,7 @@ export async function run(_args: string[], opts: Options, ctx: Ctx): Promise<voi
   if (opts.expiresIn !== undefined) return mint(opts, ctx);
   const session = openSession(ctx, opts);
   const t = await session.validToken();
-  if (opts.json) {
-    printJson(ctx.io, {
-      token: t.token,
-      expires_at: t.expiresAt === null ? null : new Date(t.expiresAt).toISOString(),
-      profile: session.profile.name,
-      server: session.profile.settings.server ?? null,
-    });
-    return;
-  }
-  ctx.io.out(`${t.token}\n`);
+  ctx.io.out(formatToken({ token: t.token, expiresAt: t.expiresAt, profile: session.profile.name, server: session.profile.settings.server ?? null }, opts.json, ctx.io));
 }
 
 async function mint(opts: Options, ctx: Ctx): Promise<void> {
@@ -36,14 +27,7 @@ async function mint(opts: Options, ctx: Ctx): Promise<void> {
     const token = await api.apiToken(seconds, version);
     const expiresAt = computeExpiry(token, null, now);
     if (expiresAt === null) ctx.warn('warning: the server returned a token that never expires (it ignored the requested lifetime)');
-    if (opts.json) {
-      printJson(ctx.io, {
-        token,
-        expires_at: expiresAt === null ? null : new Date(expiresAt).toISOString(),
-        profile: session.profile.name,
-        server: session.profile.settings.server ?? null,
-      });
-    } else ctx.io.out(`${token}\n`);
+    ctx.io.out(formatToken({ token, expiresAt, profile: session.profile.name, server: session.profile.settings.server ?? null }, opts.json, ctx.io));
   } finally {
     await client.close();
   }
