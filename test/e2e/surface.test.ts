@@ -370,3 +370,21 @@ describe('the keychain fallback warning', () => {
     }
   });
 });
+
+describe('--jq costs nothing unless given', () => {
+  /** The dist/ files a run of the CLI required, read from require.cache as the process exits. */
+  async function loaded(args: string[]): Promise<string[]> {
+    const { ROOT } = await import('../support/cli.js');
+    const script = `process.on('exit', () => process.stderr.write('\\nLOADED ' + JSON.stringify(Object.keys(require.cache).filter((k) => k.includes('/dist/')).map((k) => k.slice(k.indexOf('/dist/') + 1)))));
+process.argv = [process.argv[0], 'zenml-api', ...${JSON.stringify(args)}];
+require(${JSON.stringify(`${ROOT}/dist/cli.cjs`)});`;
+    const r = await execa('node', ['-e', script], { env: { ...box.env }, extendEnv: false, reject: false });
+    return JSON.parse(/LOADED (.*)$/.exec(r.stderr)![1]!) as string[];
+  }
+
+  it('dist/vendor/jq.cjs is loaded by --jq only', async () => {
+    expect(await loaded(['call', 'info', '--profile', 'admin'])).not.toContain('dist/vendor/jq.cjs');
+    expect(await loaded(['service-account', 'list', '--json', '--profile', 'admin'])).not.toContain('dist/vendor/jq.cjs');
+    expect(await loaded(['call', 'info', '--jq', '.version', '--profile', 'admin'])).toContain('dist/vendor/jq.cjs');
+  });
+});
