@@ -9,8 +9,8 @@ import { processIo, type Io } from './output/io.js';
 import { VERSION } from './version.js';
 import { keychainStuck } from './auth/secrets/keychain.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
-import { endpointsListArgs, fastTokenOptions, normalizeArgs, simpleOptions } from './cli-args.js';
-import { fastCallArgs } from './commands/call/args.js';
+import { FAST_CALL, FAST_CURRENT_USER, FAST_ENDPOINTS, FAST_TOKEN, fastParse, fastTokenOptions, normalizeArgs, type FastArgs, type FastSpec } from './cli-args.js';
+import { runCommand } from './commands/options.js';
 
 export { fastTokenOptions };
 
@@ -24,6 +24,17 @@ export function formatError(e: unknown, verbose: boolean): string {
   return `zenml-api: internal error: ${err?.message ?? String(e)} (run with ZENML_API_DEBUG=1 for details)`;
 }
 
+type Runner = (args: string[], opts: FastArgs['opts'], ctx: Ctx) => Promise<void>;
+/** Each run() declares its own options type; fastParse gives what commander would (fast-args.test.ts). */
+const runner = <O>(load: () => Promise<(args: string[], opts: O, ctx: Ctx) => Promise<void>>) => load as unknown as () => Promise<Runner>;
+
+const FAST_PATHS: Array<[FastSpec, () => Promise<Runner>]> = [
+  [FAST_TOKEN, runner(async () => (await import('./commands/token/run.js')).run)],
+  [FAST_CURRENT_USER, runner(async () => (await import('./commands/current-user/run.js')).run)],
+  [FAST_CALL, runner(async () => (await import('./commands/call/run.js')).run)],
+  [FAST_ENDPOINTS, runner(async () => (await import('./commands/endpoints/run.js')).list)],
+];
+
 async function dispatch(args: string[], argv: string[], ctx: Ctx): Promise<number> {
   if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
     ctx.io.out(`${VERSION}\n`);
@@ -34,24 +45,10 @@ async function dispatch(args: string[], argv: string[], ctx: Ctx): Promise<numbe
     return ExitCode.ok;
   }
   // The most frequent commands in their plain shapes skip loading commander and every definition.
-  const tokenOpts = fastTokenOptions(args);
-  if (tokenOpts) {
-    await (await import('./commands/token/run.js')).run([], tokenOpts, ctx);
-    return ExitCode.ok;
-  }
-  const userOpts = simpleOptions(args, 'current-user');
-  if (userOpts) {
-    await (await import('./commands/current-user/run.js')).run([], userOpts, ctx);
-    return ExitCode.ok;
-  }
-  const call = fastCallArgs(args);
-  if (call) {
-    await (await import('./commands/call/run.js')).run(call.positional, call.opts as Parameters<typeof import('./commands/call/run.js').run>[1], ctx);
-    return ExitCode.ok;
-  }
-  const endpoints = endpointsListArgs(args);
-  if (endpoints) {
-    await (await import('./commands/endpoints/run.js')).list(endpoints.pattern, endpoints.opts, ctx);
+  for (const [spec, load] of FAST_PATHS) {
+    const parsed = fastParse(spec, args);
+    if (!parsed) continue;
+    await runCommand(await load(), parsed.positional, parsed.opts, ctx);
     return ExitCode.ok;
   }
   const { runProgram } = await import('./program.js');

@@ -71,8 +71,10 @@ export async function runFast(argv: string[]): Promise<boolean> {
     return true;
   }
   const opts = fastTokenOptions(args);
-  // The full CLI warns about a timeout variable it cannot use; this path would say nothing.
+  // Only the stored token, printed: minting (--expires-in), --jq, request flags and the warning
+  // about a timeout variable it cannot use are the full CLI's.
   if (!opts || envTimeout(process.env).warning) return false;
+  if (Object.entries(opts).some(([k, v]) => !(k === 'json' || k === 'profile' || (k === 'verifySsl' && v === true)))) return false;
   try {
     const env = process.env;
     const store = new CredentialStore({ dir: configDir(env), env, warn: () => undefined });

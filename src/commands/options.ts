@@ -2,6 +2,12 @@
 import type { Command } from 'commander';
 import type { CommonOptions, Ctx } from './context.js';
 
+/** A body field as given, in command-line order across -f and -F (call). */
+export interface FieldArg {
+  typed: boolean;
+  raw: string;
+}
+
 /**
  * A flag as data, so that a command's commander definition and its commander-free parser
  * (call/args.ts) are built from one list and cannot drift apart.
@@ -34,23 +40,42 @@ export function flagString(f: FlagSpec): string {
 }
 
 export function profileOption(cmd: Command): Command {
-  return cmd.option(flagString(PROFILE_FLAG), PROFILE_FLAG.description);
+  return registerFlags(cmd, [PROFILE_FLAG]);
 }
 
 export function networkOptions(cmd: Command): Command {
-  for (const f of NETWORK_FLAGS) cmd.option(flagString(f), f.description);
-  return cmd;
+  return registerFlags(cmd, NETWORK_FLAGS);
 }
 
 export const JQ_FLAG: FlagSpec = { long: 'jq', arg: 'expression', key: 'jq', kind: 'value', description: 'filter the JSON output with a jq expression (jq 1.7; implies --json); strings print raw' };
 
-export function jqOption(cmd: Command): Command {
-  return cmd.option(flagString(JQ_FLAG), JQ_FLAG.description);
+/** --json, and --jq with it: every command that prints JSON can filter it. */
+export function jsonFlags(what = 'print the result as JSON'): FlagSpec[] {
+  return [{ long: 'json', key: 'json', kind: 'bool', description: what }, JQ_FLAG];
 }
 
-/** --json, and --jq with it: every command that prints JSON can filter it. */
 export function jsonOption(cmd: Command, what = 'print the result as JSON'): Command {
-  return jqOption(cmd.option('--json', what));
+  return registerFlags(cmd, jsonFlags(what));
+}
+
+export function jqOption(cmd: Command): Command {
+  return registerFlags(cmd, [JQ_FLAG]);
+}
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+/** Registers flags given as data with commander (the same list feeds the fast parser, cli-args.ts). */
+export function registerFlags(cmd: Command, flags: readonly FlagSpec[]): Command {
+  // -f and -F share one list so that later fields override earlier ones in argv order.
+  const fields: FieldArg[] = [];
+  for (const f of flags) {
+    if (f.kind === 'list') cmd.option(flagString(f), f.description, collect);
+    else if (f.kind === 'field') {
+      const typed = f.typed === true;
+      cmd.option(flagString(f), f.description, (raw: string) => (fields.push({ typed, raw }), fields));
+    } else cmd.option(flagString(f), f.description);
+  }
+  return cmd;
 }
 
 export function examples(cmd: Command, lines: string[]): Command {
@@ -71,10 +96,16 @@ export function lazy<O extends CommonOptions>(
     const positional = a
       .slice(0, cmd.registeredArguments.length)
       .flatMap((v) => (Array.isArray(v) ? v : v === undefined ? [] : [v])) as string[];
-    const mod = await load();
-    const opts = cmd.optsWithGlobals() as O;
-    if (opts.jq === undefined) return mod.run(positional, opts, ctx);
-    const { withJq } = await import('../output/jq.js');
-    await withJq(opts.jq, ctx.io, (io) => mod.run(positional, { ...opts, json: true }, { ...ctx, io }));
+    await runCommand((await load()).run, positional, cmd.optsWithGlobals() as O, ctx);
   };
+}
+
+/**
+ * Runs a command's work with its parsed options, from commander (lazy) or a fast parser (cli.ts):
+ * the one place where --jq wraps a command.
+ */
+export async function runCommand<O extends CommonOptions>(run: (args: string[], opts: O, ctx: Ctx) => Promise<void>, positional: string[], opts: O, ctx: Ctx): Promise<void> {
+  if (opts.jq === undefined) return run(positional, opts, ctx);
+  const { withJq } = await import('../output/jq.js');
+  await withJq(opts.jq, ctx.io, (io) => run(positional, { ...opts, json: true }, { ...ctx, io }));
 }

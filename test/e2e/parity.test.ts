@@ -1,8 +1,8 @@
 /**
  * The fast paths and the full CLI print the same bytes. fast.ts (`--version`, `--help`, `token`
  * with a stored valid token) is compared with dist/cli.cjs run directly (commander, the full
- * token command); cli.ts's own parsers (`token`, `current-user`, `endpoints`) with commander, by
- * adding `--timeout 30`, which they leave to commander and which changes nothing printed. Each
+ * token command); cli.ts's own parser (`token`, `current-user`, `endpoints`) with commander, by
+ * adding `--`, which the fast parser leaves to commander and which changes nothing printed. Each
  * on a pipe and on a terminal, under the colour variables.
  */
 import { existsSync } from 'node:fs';
@@ -54,11 +54,13 @@ const PAIRS: Array<[string, string[], string, string[]]> = [
   [BIN, ['token', '--json', '--no-color'], CLI, ['token', '--json', '--no-color']],
   [BIN, ['--profile', 'admin', 'token', '--json'], CLI, ['token', '--json', '--profile=admin']],
   [BIN, ['token', '--profile', 'nope'], CLI, ['token', '--profile', 'nope']],
-  [CLI, ['token', '--json'], CLI, ['token', '--json', '--timeout', '30']],
-  [CLI, ['current-user'], CLI, ['current-user', '--timeout', '30']],
-  [CLI, ['current-user', '--json'], CLI, ['current-user', '--json', '--timeout', '30']],
-  [CLI, ['endpoints', 'service_accounts'], CLI, ['endpoints', 'service_accounts', '--timeout', '30']],
-  [CLI, ['endpoints', '--json'], CLI, ['endpoints', '--json', '--timeout', '30']],
+  [CLI, ['token', '--json'], CLI, ['token', '--json', '--']],
+  [CLI, ['current-user'], CLI, ['current-user', '--']],
+  [CLI, ['current-user', '--json'], CLI, ['current-user', '--json', '--']],
+  [CLI, ['endpoints', 'service_accounts'], CLI, ['endpoints', 'service_accounts', '--']],
+  [CLI, ['endpoints', '--json'], CLI, ['endpoints', '--json', '--']],
+  [CLI, ['call', 'info'], CLI, ['call', 'info', '--']],
+  [CLI, ['token', '--jq', '.profile'], CLI, ['token', '--jq', '.profile', '--']],
 ];
 
 describe('fast path and full CLI print the same', () => {

@@ -3,13 +3,9 @@
  * shapes of them without commander (see there).
  */
 import { DEFAULT_CONCURRENCY } from '../../api/paginate.js';
-import { NETWORK_FLAGS, PROFILE_FLAG, type FlagSpec } from '../options.js';
+import { JQ_FLAG, NETWORK_FLAGS, PROFILE_FLAG, type FieldArg, type FlagSpec } from '../options.js';
 
-/** A body field as given, in command-line order across -f and -F. */
-export interface FieldArg {
-  typed: boolean;
-  raw: string;
-}
+export type { FieldArg };
 
 export const CALL_FLAGS: FlagSpec[] = [
   { short: 'X', long: 'method', arg: 'method', key: 'method', kind: 'value', description: 'the HTTP method' },
@@ -28,4 +24,4 @@ export const CALL_FLAGS: FlagSpec[] = [
 ];
 
 /** Every flag `call` accepts, in the order of its help. */
-export const ALL_CALL_FLAGS: FlagSpec[] = [...CALL_FLAGS, PROFILE_FLAG, ...NETWORK_FLAGS];
+export const ALL_CALL_FLAGS: FlagSpec[] = [...CALL_FLAGS, JQ_FLAG, PROFILE_FLAG, ...NETWORK_FLAGS];
