@@ -26,13 +26,28 @@ export interface FlagSpec {
   description: string;
 }
 
-export const PROFILE_FLAG: FlagSpec = { long: 'profile', arg: 'name', key: 'profile', kind: 'value', description: 'use this profile (default: ZENML_API_PROFILE, else the current one)' };
+/** What a flag of each kind puts in the options object. */
+interface KindValue {
+  bool: boolean;
+  negate: boolean;
+  value: string;
+  list: string[];
+  field: FieldArg[];
+}
 
-export const NETWORK_FLAGS: FlagSpec[] = [
+/**
+ * The options object a list of flags gives a command's run(): declare the list `as const`
+ * and the type follows it, so a flag is added in one place.
+ */
+export type OptionsOf<Fs extends readonly FlagSpec[]> = { [F in Fs[number] as F['key']]?: KindValue[F['kind']] };
+
+export const PROFILE_FLAG = { long: 'profile', arg: 'name', key: 'profile', kind: 'value', description: 'use this profile (default: ZENML_API_PROFILE, else the current one)' } as const satisfies FlagSpec;
+
+export const NETWORK_FLAGS = [
   { long: 'timeout', arg: 'seconds', key: 'timeout', kind: 'value', description: 'give up on a request after this long (default 30, or ZENML_STORE_HTTP_TIMEOUT)' },
   { long: 'no-verify-ssl', key: 'verifySsl', kind: 'negate', description: 'do not verify TLS certificates (unsafe; prints a warning)' },
   { long: 'verbose', key: 'verbose', kind: 'bool', description: 'log each request (method, URL, status, time) to stderr, secrets redacted' },
-];
+] as const satisfies readonly FlagSpec[];
 
 /** Commander's flags string: "-q, --query <key=value>". */
 export function flagString(f: FlagSpec): string {
@@ -47,11 +62,11 @@ export function networkOptions(cmd: Command): Command {
   return registerFlags(cmd, NETWORK_FLAGS);
 }
 
-export const JQ_FLAG: FlagSpec = { long: 'jq', arg: 'expression', key: 'jq', kind: 'value', description: 'filter the JSON output with a jq expression (jq 1.7; implies --json); strings print raw' };
+export const JQ_FLAG = { long: 'jq', arg: 'expression', key: 'jq', kind: 'value', description: 'filter the JSON output with a jq expression (jq 1.7; implies --json); strings print raw' } as const satisfies FlagSpec;
 
 /** --json, and --jq with it: every command that prints JSON can filter it. */
-export function jsonFlags(what = 'print the result as JSON'): FlagSpec[] {
-  return [{ long: 'json', key: 'json', kind: 'bool', description: what }, JQ_FLAG];
+export function jsonFlags(what = 'print the result as JSON') {
+  return [{ long: 'json', key: 'json', kind: 'bool', description: what }, JQ_FLAG] as const satisfies readonly FlagSpec[];
 }
 
 export function jsonOption(cmd: Command, what = 'print the result as JSON'): Command {

@@ -7,26 +7,11 @@ import { UsageError } from '../../errors.js';
 import { colorizeJson } from '../../output/json.js';
 import { ReusedBufferWriter } from '../../output/reused-buffer.js';
 import { readStdin } from '../../output/prompt.js';
-import type { CommonOptions, Ctx } from '../context.js';
-import type { FieldArg } from './spec.js';
+import type { Ctx } from '../context.js';
+import type { CallOptions } from './spec.js';
 import { apiPath, buildFields, flattenFields, parseHeader, splitKeyValue, type FileReader } from './fields.js';
 
-interface Options extends CommonOptions {
-  method?: string;
-  query?: string[];
-  /** -f and -F together, in argv order (see index.ts). */
-  field?: FieldArg[];
-  typedField?: FieldArg[];
-  input?: string;
-  header?: string[];
-  form?: boolean;
-  include?: boolean;
-  silent?: boolean;
-  paginate?: boolean;
-  concurrency?: string;
-  jsonl?: boolean;
-  pro?: boolean;
-}
+type Options = CallOptions;
 
 const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Ctx } from '../context.js';
-import { examples, jsonFlags, lazy, registerFlags } from '../options.js';
-import { DISCOVERY_FLAGS, ENDPOINTS_FLAGS } from './spec.js';
+import { examples, lazy, registerFlags } from '../options.js';
+import { DESCRIBE_FLAGS, ENDPOINTS_FLAGS } from './spec.js';
 
 const work = () => import('./run.js');
 
@@ -39,7 +39,7 @@ export function register(program: Command, ctx: Ctx): void {
     )
     .argument('<method>', 'GET, POST, PUT, PATCH, DELETE…')
     .argument('<path>', 'the path, as for `zenml-api call`');
-  registerFlags(describe, [...jsonFlags('print the operation as JSON'), ...DISCOVERY_FLAGS]);
+  registerFlags(describe, DESCRIBE_FLAGS);
   examples(describe, [
     'zenml-api endpoints describe POST service_accounts',
     "zenml-api endpoints describe PUT 'service_accounts/{service_account_id}/api_keys/{api_key_name_or_id}/rotate'",

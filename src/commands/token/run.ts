@@ -1,11 +1,10 @@
 import { UsageError } from '../../errors.js';
-import type { CommonOptions, Ctx } from '../context.js';
+import type { Ctx } from '../context.js';
+import type { TokenOptions } from './spec.js';
 import { connect, openSession } from '../session.js';
 import { formatToken } from './format.js';
 
-interface Options extends CommonOptions {
-  expiresIn?: string;
-}
+type Options = TokenOptions;
 
 export async function run(_args: string[], opts: Options, ctx: Ctx): Promise<void> {
   if (opts.expiresIn !== undefined) return mint(opts, ctx);
