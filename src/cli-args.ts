@@ -72,7 +72,8 @@ export function fastParse(spec: FastSpec, args: string[]): FastArgs | null {
       value = a.slice(eq + 1);
     }
     const f = byName.get(name);
-    if (!f) return null;
+    // An optional value is commander's to place (`--api-key -` or `--api-key URL`?).
+    if (!f || f.kind === 'optional') return null;
     if (f.kind === 'bool' || f.kind === 'negate') {
       if (value !== undefined) return null;
       opts[f.key] = f.kind === 'bool';

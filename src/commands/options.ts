@@ -19,8 +19,11 @@ export interface FlagSpec {
   arg?: string;
   /** The key in the options object (commander's camelCase, `verifySsl` for --no-verify-ssl). */
   key: string;
-  /** bool: a switch; negate: a --no-… switch (default true); value: last one wins; list: repeatable. */
-  kind: 'bool' | 'negate' | 'value' | 'list' | 'field';
+  /**
+   * bool: a switch; negate: a --no-… switch (default true); value: last one wins; optional: a
+   * switch that may take a value (`--api-key [source]`); list: repeatable.
+   */
+  kind: 'bool' | 'negate' | 'value' | 'optional' | 'list' | 'field';
   /** For kind 'field': -F (typed) or -f. */
   typed?: boolean;
   description: string;
@@ -31,6 +34,7 @@ interface KindValue {
   bool: boolean;
   negate: boolean;
   value: string;
+  optional: string | boolean;
   list: string[];
   field: FieldArg[];
 }
@@ -51,7 +55,8 @@ export const NETWORK_FLAGS = [
 
 /** Commander's flags string: "-q, --query <key=value>". */
 export function flagString(f: FlagSpec): string {
-  return `${f.short ? `-${f.short}, ` : ''}--${f.long}${f.arg ? ` <${f.arg}>` : ''}`;
+  const arg = f.arg ? (f.kind === 'optional' ? ` [${f.arg}]` : ` <${f.arg}>`) : '';
+  return `${f.short ? `-${f.short}, ` : ''}--${f.long}${arg}`;
 }
 
 export function profileOption(cmd: Command): Command {

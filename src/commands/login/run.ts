@@ -9,21 +9,11 @@ import { printJson } from '../../output/json.js';
 import { promptHidden, readSecretFromStdin } from '../../output/prompt.js';
 import { readSecretFlag } from '../secret-input.js';
 import type { CommonOptions, Ctx } from '../context.js';
+import type { LoginOptions } from './spec.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-interface Options extends CommonOptions {
-  apiKey?: string | boolean;
-  token?: string | boolean;
-  username?: string;
-  passwordStdin?: boolean;
-  web?: boolean;
-  caCert?: string;
-  insecureStorage?: boolean;
-  allowInsecureHttp?: boolean;
-  switch?: boolean;
-  proWorkspace?: string;
-}
+type Options = LoginOptions;
 
 /** Picks the profile name: --profile, else the profile already on this server, else "default" or the host. */
 function pickProfile(config: ConfigData, server: string | undefined, flag: string | undefined, fromEnv: string | undefined): string {

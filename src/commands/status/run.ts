@@ -6,11 +6,10 @@ import { formatWhen, isExpiring, relativeTime, type StoredToken } from '../../au
 import { AuthError, isCliError } from '../../errors.js';
 import { printJson } from '../../output/json.js';
 import { printTable } from '../../output/table.js';
-import type { CommonOptions, Ctx } from '../context.js';
+import type { Ctx } from '../context.js';
+import type { StatusOptions } from './spec.js';
 
-interface Options extends CommonOptions {
-  check?: boolean;
-}
+type Options = StatusOptions;
 
 interface Row {
   name: string;
