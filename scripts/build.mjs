@@ -5,7 +5,7 @@
 //   dist/cli.cjs            everything else: our code and the small dependencies
 //   dist/vendor/<name>.cjs  the large dependencies, each require()d only by the code that uses it:
 //                           undici (network commands), commander (commands parsed by commander),
-//                           table (cli-table3 + chalk, table output)
+//                           jq (jq-wasm, --jq only)
 //
 // CommonJS because Node's ES module loader costs more than our whole hot path and makes a large
 // module slower to load than require() does (measured: bench/RESULTS.md). esbuild keeps a dynamic
@@ -25,7 +25,7 @@ const old = new URL('../dist.old', import.meta.url);
 rmSync(out, { recursive: true, force: true });
 
 // dist/vendor/<name>.cjs: the npm packages each one holds.
-const VENDOR = { undici: ['undici'], commander: ['commander'], table: ['cli-table3', 'chalk'] };
+const VENDOR = { undici: ['undici'], commander: ['commander'], jq: ['jq-wasm'] };
 const vendorOf = (specifier) => Object.keys(VENDOR).find((v) => VENDOR[v].some((p) => specifier === p || specifier.startsWith(`${p}/`)));
 
 const common = {

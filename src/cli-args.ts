@@ -1,38 +1,155 @@
-import type { CommonOptions } from './commands/context.js';
-
 /**
- * The exact argument shapes of the hottest command, parsed without commander:
- * `token [--json] [--profile NAME]`. Anything else (help, other flags) returns null.
+ * The hottest commands in their plain shapes, parsed without commander: loading commander and
+ * every command's definition costs a one-request command about as much as its request
+ * (bench/RESULTS.md), and scripts run `token` and `call` in loops. One parser, built from each
+ * command's flag list (the same list its commander definition is registered from), giving the
+ * same options object as commander; anything it is not sure of (help, an unknown flag, `--`, a
+ * value that looks like a flag, bundled short flags, too few or too many arguments, a
+ * subcommand) returns null and commander parses it, with its own errors and suggestions.
+ * test/unit/fast-args.test.ts compares the two parsers on a corpus of argument lists.
  */
-export function fastTokenOptions(args: string[]): CommonOptions | null {
-  return simpleOptions(args, 'token');
+import type { CommonOptions } from './commands/context.js';
+import type { FieldArg, FlagSpec } from './commands/options.js';
+import { ALL_CALL_FLAGS } from './commands/call/spec.js';
+import { CURRENT_USER_FLAGS } from './commands/current-user/spec.js';
+import { ENDPOINTS_FLAGS } from './commands/endpoints/spec.js';
+import { TOKEN_FLAGS } from './commands/token/spec.js';
+
+export interface FastSpec {
+  name: string;
+  flags: readonly FlagSpec[];
+  minArgs: number;
+  maxArgs: number;
+  /** Words that are the command's subcommands, not its first argument. */
+  subcommands?: readonly string[];
 }
 
-/**
- * `NAME [--json] [--profile NAME]`, the shapes run without commander (`token`, `current-user`);
- * anything else (help, other flags, typos) returns null and goes through commander.
- */
-export function simpleOptions(args: string[], name: string): CommonOptions | null {
-  if (args[0] !== name) return null;
-  const opts: CommonOptions = {};
+export const FAST_TOKEN: FastSpec = { name: 'token', flags: TOKEN_FLAGS, minArgs: 0, maxArgs: 0 };
+export const FAST_CURRENT_USER: FastSpec = { name: 'current-user', flags: CURRENT_USER_FLAGS, minArgs: 0, maxArgs: 0 };
+export const FAST_CALL: FastSpec = { name: 'call', flags: ALL_CALL_FLAGS, minArgs: 1, maxArgs: 2 };
+export const FAST_ENDPOINTS: FastSpec = { name: 'endpoints', flags: ENDPOINTS_FLAGS, minArgs: 0, maxArgs: 1, subcommands: ['describe', 'help'] };
+
+export interface FastArgs {
+  positional: string[];
+  opts: CommonOptions & Record<string, unknown>;
+}
+
+const indexes = new WeakMap<readonly FlagSpec[], Map<string, FlagSpec>>();
+
+function flagIndex(flags: readonly FlagSpec[]): Map<string, FlagSpec> {
+  let byName = indexes.get(flags);
+  if (!byName) {
+    byName = new Map();
+    for (const f of flags) {
+      byName.set(`--${f.long}`, f);
+      if (f.short) byName.set(`-${f.short}`, f);
+    }
+    indexes.set(flags, byName);
+  }
+  return byName;
+}
+
+export function fastParse(spec: FastSpec, args: string[]): FastArgs | null {
+  if (args[0] !== spec.name) return null;
+  const byName = flagIndex(spec.flags);
+  const opts: Record<string, unknown> = {};
+  // commander's default for a --no-… switch
+  for (const f of spec.flags) if (f.kind === 'negate') opts[f.key] = true;
+  const fields: FieldArg[] = [];
+  const positional: string[] = [];
   for (let i = 1; i < args.length; i++) {
     const a = args[i]!;
-    if (a === '--json' && !opts.json) opts.json = true;
-    else if (a === '--profile' && opts.profile === undefined && i + 1 < args.length && !args[i + 1]!.startsWith('-')) opts.profile = args[++i]!;
-    else if (a.startsWith('--profile=') && opts.profile === undefined && a.length > 10) opts.profile = a.slice(10);
-    else return null;
+    if (a === '-' || !a.startsWith('-')) {
+      if (positional.length === 0 && spec.subcommands?.includes(a)) return null;
+      positional.push(a);
+      continue;
+    }
+    let name = a;
+    let value: string | undefined;
+    const eq = a.indexOf('=');
+    if (a.startsWith('--') && eq > 2) {
+      name = a.slice(0, eq);
+      value = a.slice(eq + 1);
+    }
+    const f = byName.get(name);
+    // An optional value is commander's to place (`--api-key -` or `--api-key URL`?).
+    if (!f || f.kind === 'optional') return null;
+    if (f.kind === 'bool' || f.kind === 'negate') {
+      if (value !== undefined) return null;
+      opts[f.key] = f.kind === 'bool';
+      continue;
+    }
+    if (value === undefined) {
+      const next = args[i + 1];
+      if (next === undefined || (next.startsWith('-') && next !== '-')) return null;
+      value = next;
+      i += 1;
+    }
+    if (f.kind === 'value') opts[f.key] = value;
+    else if (f.kind === 'list') ((opts[f.key] ??= []) as string[]).push(value);
+    else {
+      fields.push({ typed: f.typed === true, raw: value });
+      opts[f.key] = fields;
+    }
   }
-  return opts;
+  if (positional.length < spec.minArgs || positional.length > spec.maxArgs) return null;
+  return { positional, opts };
+}
+
+/** `token` parsed without commander (fast.ts, cli.ts), or null. */
+export function fastTokenOptions(args: string[]): FastArgs['opts'] | null {
+  return fastParse(FAST_TOKEN, args)?.opts ?? null;
 }
 
 /**
- * `endpoints [PATTERN] [--json] [--profile NAME]`: the listing answered from the cache, run
- * without commander. `endpoints describe …`, `--help` and every other flag go through commander.
+ * The flags a user may give before the command, as with kubectl and aws: `zenml-api --profile
+ * admin token`. Each command still declares the ones it takes; these are moved behind the command
+ * words so that every parser (fast.ts, the hand parsers in cli.ts, commander) sees them where the
+ * command expects them, and a command that lacks one rejects it as it would after the command.
  */
-export function endpointsListArgs(args: string[]): { pattern: string[]; opts: CommonOptions } | null {
-  if (args[0] !== 'endpoints') return null;
-  const rest = args.slice(1);
-  const positional = rest[0] !== undefined && !rest[0].startsWith('-') && rest[0] !== 'describe' && rest[0] !== 'help' ? [rest[0]] : [];
-  const opts = simpleOptions(['endpoints', ...rest.slice(positional.length)], 'endpoints');
-  return opts ? { pattern: positional, opts } : null;
+const GLOBAL_FLAGS: ReadonlyMap<string, { value: boolean }> = new Map([
+  ['--profile', { value: true }],
+  ['--timeout', { value: true }],
+  ['--jq', { value: true }],
+  ['--verbose', { value: false }],
+  ['--no-verify-ssl', { value: false }],
+  ['--json', { value: false }],
+]);
+
+/** `--no-color` works with every command, anywhere before `--`: it is taken out here. */
+export const NO_COLOR_FLAG = '--no-color';
+
+export interface NormalizedArgs {
+  args: string[];
+  noColor: boolean;
+}
+
+/** Takes out `--no-color` and moves the global flags found before the command to after it. */
+export function normalizeArgs(raw: string[]): NormalizedArgs {
+  const dd = raw.indexOf('--');
+  const head = dd < 0 ? raw : raw.slice(0, dd);
+  const noColor = head.includes(NO_COLOR_FLAG);
+  const args = noColor ? [...head.filter((a) => a !== NO_COLOR_FLAG), ...(dd < 0 ? [] : raw.slice(dd))] : raw;
+  const front: string[] = [];
+  let i = 0;
+  while (i < args.length) {
+    const a = args[i]!;
+    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
+    const g = GLOBAL_FLAGS.get(eq > 0 ? a.slice(0, eq) : a);
+    if (!g) break;
+    if (g.value && eq < 0) {
+      if (i + 1 >= args.length) break;
+      front.push(a, args[i + 1]!);
+      i += 2;
+    } else {
+      if (!g.value && eq > 0) break;
+      front.push(a);
+      i += 1;
+    }
+  }
+  const rest = args.slice(i);
+  // Nothing to move behind (`zenml-api --profile x`, `--json --help`): commander says what is wrong.
+  if (front.length === 0 || rest.length === 0 || rest[0]!.startsWith('-')) return { args, noColor };
+  const end = rest.indexOf('--');
+  return { args: end < 0 ? [...rest, ...front] : [...rest.slice(0, end), ...front, ...rest.slice(end)], noColor };
 }

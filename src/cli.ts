@@ -4,27 +4,42 @@
  * loading commander; everything else goes through the commander program in program.ts.
  */
 import { ChildExited, ExitCode, isCliError } from './errors.js';
-import { makeCtx, type CommonOptions, type Ctx } from './commands/context.js';
+import { envTimeout, makeCtx, type CommonOptions, type Ctx } from './commands/context.js';
 import { processIo, type Io } from './output/io.js';
 import { VERSION } from './version.js';
 import { keychainStuck } from './auth/secrets/keychain.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
-import { endpointsListArgs, fastTokenOptions, simpleOptions } from './cli-args.js';
-import { fastCallArgs } from './commands/call/args.js';
+import { FAST_CALL, FAST_CURRENT_USER, FAST_ENDPOINTS, FAST_TOKEN, fastParse, fastTokenOptions, normalizeArgs, type FastArgs, type FastSpec } from './cli-args.js';
+import { runCommand } from './commands/options.js';
 import { terminalSafe } from './output/sanitize.js';
 
 export { fastTokenOptions };
 
-/** The error line: one line (messages quote server text, made safe), or a stack when debugging. */
+/**
+ * The error line: one line (messages quote server text, made safe), or a stack when debugging;
+ * a validation error's problems follow, one per line, each made safe on its own.
+ */
 export function formatError(e: unknown, verbose: boolean): string {
   if (isCliError(e)) {
     const hint = e.hint ? ` ${e.hint}` : '';
-    return terminalSafe(`zenml-api: ${e.message}${e.message.endsWith('.') || !hint ? '' : '.'}${hint}`);
+    const details = (e.details ?? []).map((d) => `\n  ${terminalSafe(d)}`).join('');
+    return `${terminalSafe(`zenml-api: ${e.message}${e.message.endsWith('.') || !hint ? '' : '.'}${hint}`)}${details}`;
   }
   const err = e as Error;
   if (verbose && err?.stack) return terminalSafe(`zenml-api: internal error: ${err.stack}`, { keepNewlines: true });
   return terminalSafe(`zenml-api: internal error: ${err?.message ?? String(e)} (run with ZENML_API_DEBUG=1 for details)`);
 }
+
+type Runner = (args: string[], opts: FastArgs['opts'], ctx: Ctx) => Promise<void>;
+/** Each run() declares its own options type; fastParse gives what commander would (fast-args.test.ts). */
+const runner = <O>(load: () => Promise<(args: string[], opts: O, ctx: Ctx) => Promise<void>>) => load as unknown as () => Promise<Runner>;
+
+const FAST_PATHS: Array<[FastSpec, () => Promise<Runner>]> = [
+  [FAST_TOKEN, runner(async () => (await import('./commands/token/run.js')).run)],
+  [FAST_CURRENT_USER, runner(async () => (await import('./commands/current-user/run.js')).run)],
+  [FAST_CALL, runner(async () => (await import('./commands/call/run.js')).run)],
+  [FAST_ENDPOINTS, runner(async () => (await import('./commands/endpoints/run.js')).list)],
+];
 
 async function dispatch(args: string[], argv: string[], ctx: Ctx): Promise<number> {
   if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
@@ -36,31 +51,19 @@ async function dispatch(args: string[], argv: string[], ctx: Ctx): Promise<numbe
     return ExitCode.ok;
   }
   // The most frequent commands in their plain shapes skip loading commander and every definition.
-  const tokenOpts = fastTokenOptions(args);
-  if (tokenOpts) {
-    await (await import('./commands/token/run.js')).run([], tokenOpts, ctx);
-    return ExitCode.ok;
-  }
-  const userOpts = simpleOptions(args, 'current-user');
-  if (userOpts) {
-    await (await import('./commands/current-user/run.js')).run([], userOpts, ctx);
-    return ExitCode.ok;
-  }
-  const call = fastCallArgs(args);
-  if (call) {
-    await (await import('./commands/call/run.js')).run(call.positional, call.opts as Parameters<typeof import('./commands/call/run.js').run>[1], ctx);
-    return ExitCode.ok;
-  }
-  const endpoints = endpointsListArgs(args);
-  if (endpoints) {
-    await (await import('./commands/endpoints/run.js')).list(endpoints.pattern, endpoints.opts, ctx);
+  for (const [spec, load] of FAST_PATHS) {
+    const parsed = fastParse(spec, args);
+    if (!parsed) continue;
+    await runCommand(await load(), parsed.positional, parsed.opts, ctx);
     return ExitCode.ok;
   }
   const { runProgram } = await import('./program.js');
   return runProgram(argv, ctx);
 }
 
-export async function main(argv: string[], io: Io = processIo(), env = process.env): Promise<number> {
+export async function main(argv: string[], givenIo?: Io, env = process.env): Promise<number> {
+  const { args, noColor } = normalizeArgs(argv.slice(2));
+  let io = givenIo ?? processIo(env, noColor);
   const controller = new AbortController();
   let interrupts = 0;
   const onSigint = () => {
@@ -72,9 +75,11 @@ export async function main(argv: string[], io: Io = processIo(), env = process.e
   process.on('SIGINT', onSigint);
   const ctx = makeCtx(io, env, controller.signal);
   io = ctx.io; // every stderr line from here on is redacted
+  const envWarning = envTimeout(env).warning;
+  if (envWarning) io.err(envWarning);
   const verbose = argv.includes('--verbose') || env.ZENML_API_DEBUG === '1';
   try {
-    return await dispatch(argv.slice(2), argv, ctx);
+    return await dispatch(args, [...argv.slice(0, 2), ...args], ctx);
   } catch (e) {
     if (e instanceof ChildExited) return e.status;
     if (controller.signal.aborted && !isCliError(e)) {

@@ -20,6 +20,8 @@ export abstract class CliError extends Error {
   abstract readonly exitCode: ExitCodeValue;
   /** An optional second line telling the user what to do. */
   hint?: string;
+  /** Items printed one per line under the message (a validation error's problems). */
+  details?: string[];
   constructor(message: string, options?: { cause?: unknown; hint?: string }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
@@ -59,6 +61,11 @@ export class NetworkError extends CliError {
 
 /** Local state problems: corrupted config, keychain failures, lock timeouts: exit 1. */
 export class StoreError extends CliError {
+  readonly exitCode = ExitCode.failure;
+}
+
+/** A --jq program failed on the output (jq's runtime error): exit 1. */
+export class FilterError extends CliError {
   readonly exitCode = ExitCode.failure;
 }
 

@@ -14,9 +14,11 @@ import { resolveProfile } from './auth/resolve.js';
 import { KeychainTimeoutError } from './auth/secrets/backend.js';
 import { keychainStuck } from './auth/secrets/keychain.js';
 import { CredentialStore } from './auth/store.js';
-import { computeExpiry, expiryIso, isExpiring, parseStoredToken, type StoredToken } from './auth/tokens.js';
-import { fastTokenOptions } from './cli-args.js';
-import { formatJson } from './output/json.js';
+import { computeExpiry, isExpiring, parseStoredToken, type StoredToken } from './auth/tokens.js';
+import { fastTokenOptions, normalizeArgs } from './cli-args.js';
+import { colorWanted } from './output/io.js';
+import { envTimeout } from './commands/context.js';
+import { formatToken } from './commands/token/format.js';
 import { VERSION } from './version.js';
 
 /**
@@ -55,7 +57,7 @@ function stdoutIsTTY(): boolean {
 declare const __ZENML_API_ROOT_HELP__: string | undefined;
 
 export async function runFast(argv: string[]): Promise<boolean> {
-  const args = argv.slice(2);
+  const { args, noColor } = normalizeArgs(argv.slice(2));
   if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
     await write(`${VERSION}\n`);
     return true;
@@ -69,7 +71,10 @@ export async function runFast(argv: string[]): Promise<boolean> {
     return true;
   }
   const opts = fastTokenOptions(args);
-  if (!opts) return false;
+  // Only the stored token, printed: minting (--expires-in), --jq, request flags and the warning
+  // about a timeout variable it cannot use are the full CLI's.
+  if (!opts || envTimeout(process.env).warning) return false;
+  if (Object.entries(opts).some(([k, v]) => !(k === 'json' || k === 'profile' || (k === 'verifySsl' && v === true)))) return false;
   try {
     const env = process.env;
     const store = new CredentialStore({ dir: configDir(env), env, warn: () => undefined });
@@ -83,19 +88,10 @@ export async function runFast(argv: string[]): Promise<boolean> {
       t = parseStoredToken(await store.get(profile.name, profile.settings.storage ?? 'keychain', 'access-token'));
     }
     if (!t || isExpiring(t, Date.now())) return false;
-    if (opts.json) {
-      const isTTY = stdoutIsTTY();
-      const payload = {
-        token: t.token,
-        expires_at: expiryIso(t.expiresAt),
-        profile: profile.name,
-        server: profile.settings.server ?? null,
-      };
-      const color = isTTY && !env.NO_COLOR && env.TERM !== 'dumb';
-      await write(formatJson(payload, { stdoutIsTTY: isTTY, color }));
-    } else {
-      await write(`${t.token}\n`);
-    }
+    // The terminal check loads the tty module: only where the JSON form needs it.
+    const isTTY = opts.json === true && stdoutIsTTY();
+    const output = { token: t.token, expiresAt: t.expiresAt, profile: profile.name, server: profile.settings.server ?? null };
+    await write(formatToken(output, opts.json, { stdoutIsTTY: isTTY, color: colorWanted(isTTY, env, noColor) }));
     return true;
   } catch (e) {
     if (e instanceof KeychainTimeoutError) {

@@ -22,6 +22,10 @@ export function buildProgram(ctx: Ctx, writeErr: (s: string) => void = (s) => vo
     .configureOutput({
       writeOut: (s) => ctx.io.out(s),
       writeErr,
+      // Help wraps at 80 columns at most: easier to read on a wide terminal, and the same bytes
+      // as the help fast.ts prints (pre-rendered at 80; it declines narrower terminals).
+      getOutHelpWidth: () => Math.min(ctx.io.columns ?? 80, 80),
+      getErrHelpWidth: () => Math.min(ctx.io.columns ?? 80, 80),
       // Commander's messages become one line: "zenml-api: unknown option '--x' (did you mean --y?)".
       outputError: () => undefined,
     });
@@ -33,6 +37,9 @@ Examples:
   $ curl -H "Authorization: Bearer $(zenml-api token)" https://zenml.example.com/api/v1/current-user
   $ zenml-api current-user
   $ zenml-api call pipelines -q name=contains:train --paginate --jsonl | jq .name
+
+Global flags, before or after the command (where the command takes them): --profile NAME,
+--timeout SECONDS, --verbose, --no-verify-ssl, --json, --jq EXPR; --no-color with any command.
 
 Environment (CI): ZENML_STORE_URL with ZENML_STORE_API_KEY, ZENML_STORE_API_TOKEN or
 ZENML_STORE_USERNAME/ZENML_STORE_PASSWORD; ZENML_API_PROFILE; ZENML_API_CONFIG_DIR.
@@ -64,6 +71,11 @@ export async function runProgram(argv: string[], ctx: Ctx): Promise<number> {
     program.outputHelp();
     return ExitCode.ok;
   }
+  // Every group's help offers `help exit-codes` (commander's help command is inherited).
+  if (words.length > 2 && words.at(-2) === 'help' && words.at(-1) === 'exit-codes' && findPath(program, words.slice(0, -2))?.commands.length) {
+    ctx.io.out(EXIT_CODES_HELP);
+    return ExitCode.ok;
+  }
   if (words[0] === 'help' && words[1] !== undefined && !findCommand(program, words[1])) {
     ctx.io.err(`zenml-api: no help for '${words[1].slice(0, 60)}': it is not a command (try \`zenml-api --help\`, or \`zenml-api help exit-codes\`)`);
     return ExitCode.usage;
@@ -90,4 +102,11 @@ export async function runProgram(argv: string[], ctx: Ctx): Promise<number> {
 
 function findCommand(program: Command, name: string): Command | undefined {
   return program.commands.find((c) => c.name() === name || c.aliases().includes(name));
+}
+
+/** The command a path of words names (`pro users`), or undefined. */
+function findPath(program: Command, words: string[]): Command | undefined {
+  let cmd: Command | undefined = program;
+  for (const w of words) cmd = cmd && findCommand(cmd, w);
+  return cmd;
 }

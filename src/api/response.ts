@@ -30,7 +30,9 @@ export function headerValue(v: string | string[] | undefined): string | undefine
 }
 
 export function apiErrorFrom(status: number, parsed: ParsedError, bodyText: string): ApiError {
-  return new ApiError(`HTTP ${status}: ${formatParsedError(parsed)}`, status, parsed.errorClass, bodyText);
+  const e = new ApiError(`HTTP ${status}: ${formatParsedError(parsed)}`, status, parsed.errorClass, bodyText);
+  if (parsed.problems && parsed.problems.length > 1) e.details = parsed.problems;
+  return e;
 }
 
 /**

@@ -1,7 +1,25 @@
 /** Small file helpers for the config folder: private modes, atomic writes, strict JSON reads. */
 import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { StoreError } from '../errors.js';
+import { StoreError, UsageError } from '../errors.js';
+
+/**
+ * ENOTDIR/EEXIST because the config folder (or a folder above it) is a file: say which file, in
+ * words, as a usage error (ZENML_API_CONFIG_DIR or XDG_CONFIG_HOME names the wrong thing).
+ */
+function notAFolder(path: string, e: unknown): UsageError | null {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code !== 'ENOTDIR' && code !== 'EEXIST') return null;
+  for (let p = path; p !== dirname(p); p = dirname(p)) {
+    try {
+      if (!statSync(p).isDirectory()) return new UsageError(`${p} is a file, not a folder`, { hint: 'The config folder (ZENML_API_CONFIG_DIR, else XDG_CONFIG_HOME/zenml-api) must be a folder.' });
+      return null;
+    } catch {
+      /* does not exist: look further up */
+    }
+  }
+  return null;
+}
 
 /** Creates the folder (and parents) with mode 0700; tightens an existing one that is wider. */
 export function ensurePrivateDir(dir: string): void {
@@ -10,7 +28,7 @@ export function ensurePrivateDir(dir: string): void {
     const st = statSync(dir);
     if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) chmodSync(dir, 0o700);
   } catch (e) {
-    throw new StoreError(`cannot create the config folder ${dir}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw notAFolder(dir, e) ?? new StoreError(`cannot create the config folder ${dir}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
 }
 
@@ -100,7 +118,7 @@ export function readJsonObject(path: string): Record<string, unknown> | undefine
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
-    throw new StoreError(`cannot read ${path}: ${code ?? String(e)}`);
+    throw notAFolder(dirname(path), e) ?? new StoreError(`cannot read ${path}: ${code ?? String(e)}`);
   }
   let value: unknown;
   try {

@@ -100,7 +100,8 @@ export class CredentialStore {
 
   /**
    * Stores the secrets of a fresh login and says where they went. The keychain is tried first
-   * unless the file was chosen; when it does not answer, the file is used and that is said once.
+   * unless the file was chosen; when it does not answer, the file is used and that is said once
+   * per profile: a profile whose secrets are already in the file was told so when they went there.
    */
   async writeNew(profile: string, changes: SecretChanges, opts: { forceFile?: boolean } = {}): Promise<StorageKind> {
     const pref = this.preference();
@@ -114,7 +115,7 @@ export class CredentialStore {
     } catch (e) {
       if (!(e instanceof KeychainUnavailableError)) throw e;
       if (pref === 'keychain') throw new StoreError(`${e.message} (ZENML_API_STORE=keychain forbids the file fallback)`, { cause: e });
-      this.warnFallback(e.message);
+      if (this.profiles.read().profiles[profile]?.storage !== 'file') this.warnFallback(e.message);
       await this.write(profile, 'file', changes);
       return 'file';
     }

@@ -92,8 +92,14 @@ export function parseStoredToken(raw: string | null): StoredToken | null {
 export function formatWhen(epochMs: number, now: number): string {
   epochMs = clampTime(epochMs);
   const iso = isoTime(epochMs).replace(/\.\d{3}Z$/, 'Z');
+  return `${iso} (${relativeTime(epochMs, now)})`;
+}
+
+/** "in 60 min", "5 s ago". */
+export function relativeTime(epochMs: number, now: number): string {
+  epochMs = clampTime(epochMs);
   const d = Math.round((epochMs - now) / 1000);
   const abs = Math.abs(d);
   const span = abs < 90 ? `${abs} s` : abs < 5400 ? `${Math.round(abs / 60)} min` : abs < 172_800 ? `${Math.round(abs / 3600)} h` : `${Math.round(abs / 86_400)} days`;
-  return `${iso} (${d >= 0 ? `in ${span}` : `${span} ago`})`;
+  return d >= 0 ? `in ${span}` : `${span} ago`;
 }

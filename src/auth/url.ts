@@ -13,12 +13,17 @@ export function normalizeServerUrl(input: string, what = 'server URL'): string {
   const raw = input.trim();
   if (raw === '') throw new UsageError(`the ${what} is empty`);
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
-    throw new UsageError(`the ${what} needs a scheme: did you mean https://${shown(raw).replace(/^\/+/, '')} ?`);
+    const rest = shown(raw).replace(/^\/+/, '');
+    // A server on this machine is usually a local `zenml up` on plain HTTP.
+    const scheme = LOOPBACK_HOST.test(rest) ? 'http' : 'https';
+    throw new UsageError(`the ${what} needs a scheme: did you mean ${scheme}://${rest} ?`);
   }
   let u: URL;
   try {
     u = new URL(raw);
   } catch {
+    const port = /^[a-z][a-z0-9+.-]*:\/\/(?:\[[^\]]*\]|[^/:?#]*):(\d+)(?:[/?#]|$)/i.exec(raw)?.[1];
+    if (port !== undefined && Number(port) > 65535) throw new UsageError(`the ${what} is not valid: port ${port} is out of range (1-65535)`);
     throw new UsageError(`not a valid ${what}: ${shown(raw)}`);
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UsageError(`the ${what} must use http or https, not ${u.protocol.replace(':', '')}`);
@@ -29,6 +34,9 @@ export function normalizeServerUrl(input: string, what = 'server URL'): string {
   path = path.replace(/\/api\/v1$/, '').replace(/\/+$/, '');
   return `${u.protocol}//${u.host}${path}`;
 }
+
+/** localhost, 127.x.x.x or [::1] at the start of a URL without its scheme. */
+const LOOPBACK_HOST = /^(localhost|[^/:]*\.localhost|127(\.\d{1,3}){3}|\[::1\])(:\d+)?([/?#]|$)/i;
 
 /** True for 127.0.0.0/8, ::1 and localhost. */
 export function isLoopbackUrl(url: string): boolean {

@@ -13,6 +13,8 @@ export interface CommonOptions {
   profile?: string;
   verbose?: boolean;
   json?: boolean;
+  /** --jq: the command prints JSON, which this jq expression filters (output/jq.ts). */
+  jq?: string;
   timeout?: string;
   /** commander turns --no-verify-ssl into verifySsl: false */
   verifySsl?: boolean;
@@ -29,14 +31,32 @@ export interface Ctx {
   warn(line: string): void;
 }
 
-export function parseTimeout(flag: string | undefined, env: Env): number | undefined {
-  const raw = flag ?? env.ZENML_STORE_HTTP_TIMEOUT;
-  if (raw === undefined || raw === '') return undefined;
+/** What is wrong with a timeout in seconds, or null: one rule for --timeout and the variable. */
+function timeoutProblem(raw: string): string | null {
   const s = Number(raw);
-  if (!Number.isFinite(s) || s <= 0 || s > 86_400) {
-    throw new UsageError(`${flag !== undefined ? '--timeout' : 'ZENML_STORE_HTTP_TIMEOUT'} must be a number of seconds between 0 and 86400, not ${JSON.stringify(String(raw).slice(0, 40))}`);
-  }
-  return Math.round(s * 1000);
+  if (raw.trim() === '' || !Number.isFinite(s)) return `must be a number of seconds, not ${JSON.stringify(raw.slice(0, 40))}`;
+  if (s < 1) return 'must be at least 1 second';
+  if (s > 86_400) return 'must be at most 86400 seconds (a day)';
+  return null;
+}
+
+/**
+ * ZENML_STORE_HTTP_TIMEOUT in milliseconds, or a warning: the variable is shared with the ZenML
+ * Python client in CI, so a value this tool cannot use is reported and ignored, not fatal.
+ */
+export function envTimeout(env: Env): { ms?: number; warning?: string } {
+  const raw = env.ZENML_STORE_HTTP_TIMEOUT;
+  if (raw === undefined || raw === '') return {};
+  const problem = timeoutProblem(raw);
+  if (problem) return { warning: `zenml-api: warning: ignoring ZENML_STORE_HTTP_TIMEOUT: it ${problem}` };
+  return { ms: Math.round(Number(raw) * 1000) };
+}
+
+export function parseTimeout(flag: string | undefined, env: Env): number | undefined {
+  if (flag === undefined) return envTimeout(env).ms;
+  const problem = timeoutProblem(flag);
+  if (problem) throw new UsageError(`--timeout ${problem}`);
+  return Math.round(Number(flag) * 1000);
 }
 
 /** Environment variables whose values are secrets: never shown, whatever a server echoes. */

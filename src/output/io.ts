@@ -8,6 +8,8 @@ export interface Io {
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
   stdinIsTTY: boolean;
+  /** The terminal's width (80 when stdout is not a terminal or does not say). */
+  columns?: number;
   /** Colour on stdout. */
   color: boolean;
   /** Colour on stderr. */
@@ -17,14 +19,19 @@ export interface Io {
   err(line: string): void;
 }
 
-function colorWanted(tty: boolean, env: Record<string, string | undefined>): boolean {
+/**
+ * Whether to colour a stream: the one place that decides it, for the full CLI and fast.ts alike.
+ * `--no-color` and NO_COLOR win, then FORCE_COLOR, then TERM=dumb, then whether it is a terminal.
+ */
+export function colorWanted(tty: boolean, env: Record<string, string | undefined>, noColorFlag = false): boolean {
+  if (noColorFlag) return false;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
   if (env.TERM === 'dumb') return false;
   return tty;
 }
 
-export function processIo(env: Record<string, string | undefined> = process.env): Io {
+export function processIo(env: Record<string, string | undefined> = process.env, noColorFlag = false): Io {
   const stdoutIsTTY = process.stdout.isTTY === true;
   const stderrIsTTY = process.stderr.isTTY === true;
   return {
@@ -34,8 +41,9 @@ export function processIo(env: Record<string, string | undefined> = process.env)
     stdoutIsTTY,
     stderrIsTTY,
     stdinIsTTY: process.stdin.isTTY === true,
-    color: colorWanted(stdoutIsTTY, env),
-    colorErr: colorWanted(stderrIsTTY, env),
+    columns: (stdoutIsTTY && process.stdout.columns) || 80,
+    color: colorWanted(stdoutIsTTY, env, noColorFlag),
+    colorErr: colorWanted(stderrIsTTY, env, noColorFlag),
     out: (text) => {
       process.stdout.write(text);
     },

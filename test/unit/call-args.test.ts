@@ -10,6 +10,7 @@ import { fastCallArgs } from '../../src/commands/call/args.js';
 import { register } from '../../src/commands/call/index.js';
 import { ALL_CALL_FLAGS } from '../../src/commands/call/spec.js';
 import type { Ctx } from '../../src/commands/context.js';
+import type { FlagSpec } from '../../src/commands/options.js';
 
 type Parsed = { positional: string[]; opts: Record<string, unknown> } | 'error' | 'help';
 
@@ -85,7 +86,7 @@ describe('call without commander', () => {
       return seed / 2 ** 31;
     };
     const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)]!;
-    const names = ALL_CALL_FLAGS.flatMap((f) => [`--${f.long}`, ...(f.short ? [`-${f.short}`] : [])]);
+    const names = (ALL_CALL_FLAGS as readonly FlagSpec[]).flatMap((f) => [`--${f.long}`, ...(f.short ? [`-${f.short}`] : [])]);
     const words = ['pipelines', 'GET', 'POST', '/api/v1/info', '-', 'a=b', 'k=@-', '--', '-z', '--nope', 'x y', ''];
     let fast = 0;
     for (let n = 0; n < 600; n++) {

@@ -100,16 +100,15 @@ describe('parseErrorBody: KeyError quote stripping', () => {
 });
 
 describe('parseErrorBody: bare array (422 request validation)', () => {
-  it('takes the first element as the class and collapses line breaks', () => {
+  it('takes the first element as the class; a validation error becomes its problems', () => {
     const body = JSON.stringify([
       'ValueError',
       '2 validation errors for Request\nbody -> name\n  field required (type=value_error.missing)\nbody -> active\n  field required (type=value_error.missing)',
     ]);
     const p = parseErrorBody(422, body);
     expect(p.errorClass).toBe('ValueError');
-    expect(p.message).toBe(
-      '2 validation errors for Request; body -> name; field required (type=value_error.missing); body -> active; field required (type=value_error.missing)',
-    );
+    expect(p.message).toBe('body.name: field required; body.active: field required');
+    expect(p.problems).toEqual(['body.name: field required', 'body.active: field required']);
     expect(p.json).toBe(true);
     expect(p.value).toEqual(JSON.parse(body));
   });

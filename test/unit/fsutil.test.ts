@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { corrupted, ensurePrivateDir, readJsonObject, removeStaleTemps, STALE_TEMP_MS, tempPathFor, writeFileAtomic } from '../../src/auth/fsutil.js';
-import { StoreError } from '../../src/errors.js';
+import { StoreError, UsageError } from '../../src/errors.js';
 
 const posix = process.platform !== 'win32';
 let dir: string;
@@ -129,10 +129,12 @@ describe('ensurePrivateDir', () => {
     if (posix) expect(statSync(d).mode & 0o777).toBe(0o700);
   });
 
-  it('a file in the way is a StoreError', () => {
+  it('a file in the way is a usage error that names it (the config folder setting is wrong)', () => {
     const f = join(dir, 'file');
     writeFileSync(f, '');
-    expect(() => ensurePrivateDir(join(f, 'sub'))).toThrow(StoreError);
+    expect(() => ensurePrivateDir(join(f, 'sub'))).toThrow(UsageError);
+    expect(() => ensurePrivateDir(join(f, 'sub'))).toThrow(`${f} is a file, not a folder`);
+    expect(() => readJsonObject(join(f, 'config.json'))).toThrow(`${f} is a file, not a folder`);
   });
 });
 

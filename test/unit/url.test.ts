@@ -42,10 +42,18 @@ describe('normalizeServerUrl', () => {
     refuse('   ', 'the server URL is empty');
   });
 
-  it('requires a scheme, suggesting https', () => {
+  it('requires a scheme, suggesting https, or http for this machine', () => {
     refuse('zenml.example.com', 'the server URL needs a scheme: did you mean https://zenml.example.com ?');
-    refuse('localhost:8080', 'the server URL needs a scheme: did you mean https://localhost:8080 ?');
+    refuse('localhost:8080', 'the server URL needs a scheme: did you mean http://localhost:8080 ?');
+    refuse('127.0.0.1:8237/x', 'the server URL needs a scheme: did you mean http://127.0.0.1:8237/x ?');
+    refuse('[::1]:8080', 'the server URL needs a scheme: did you mean http://[::1]:8080 ?');
+    refuse('localhost.example.com', 'the server URL needs a scheme: did you mean https://localhost.example.com ?');
     refuse('//zenml.example.com', 'the server URL needs a scheme: did you mean https://zenml.example.com ?');
+  });
+
+  it('a port out of range says so', () => {
+    refuse('http://localhost:99999', 'the server URL is not valid: port 99999 is out of range (1-65535)');
+    refuse('https://zenml.example.com:70000/path', 'the server URL is not valid: port 70000 is out of range (1-65535)');
   });
 
   it('only http and https', () => {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Ctx } from '../context.js';
-import { examples, jsonOption, lazy, networkOptions, profileOption } from '../options.js';
+import { examples, lazy, registerFlags } from '../options.js';
+import { KEY_ACTIVATE_FLAGS, KEY_CREATE_FLAGS, KEY_DELETE_FLAGS, KEY_DESCRIBE_FLAGS, KEY_LIST_FLAGS, KEY_ROTATE_FLAGS } from './spec.js';
 
 const work = () => import('./run.js');
 const SA = ['<service-account>', 'the service account\'s name or id'] as const;
@@ -20,13 +21,8 @@ export function register(program: Command, ctx: Ctx): void {
     .summary('create an API key and print it once')
     .description('create an API key; it is printed once on stdout (only the key and a newline) or written to --output-file')
     .argument(...SA)
-    .argument('<name>', 'the new key\'s name')
-    .option('--description <text>', 'what the key is for')
-    .option('--output-file <file>', 'write the key to this new file (mode 0600) instead of stdout')
-    .option('--force', 'replace an existing --output-file');
-  jsonOption(create, 'print the key object as JSON (the key is in api_key.body.key unless it went to --output-file)');
-  profileOption(create);
-  networkOptions(create);
+    .argument('<name>', 'the new key\'s name');
+  registerFlags(create, KEY_CREATE_FLAGS);
   examples(create, [
     'zenml-api api-key create ci-bot deploy > deploy.key',
     'zenml-api api-key create ci-bot deploy --description "GitHub Actions" --output-file deploy.key',
@@ -35,23 +31,17 @@ export function register(program: Command, ctx: Ctx): void {
   create.action(lazy(ctx, async () => ({ run: (await work()).create })));
 
   const list = group.command('list').alias('ls').description('list the API keys of a service account (all pages)').argument(...SA);
-  jsonOption(list, 'print the keys as a JSON array (never their values)');
-  profileOption(list);
-  networkOptions(list);
+  registerFlags(list, KEY_LIST_FLAGS);
   examples(list, ['zenml-api api-key list ci-bot', 'zenml-api api-key list ci-bot --json | jq -r ".[].name"']);
   list.action(lazy(ctx, async () => ({ run: (await work()).list })));
 
   const describe = group.command('describe').description('show one API key (never its value)').argument(...SA).argument(...KEY);
-  jsonOption(describe, 'print the server\'s response body');
-  profileOption(describe);
-  networkOptions(describe);
+  registerFlags(describe, KEY_DESCRIBE_FLAGS);
   examples(describe, ['zenml-api api-key describe ci-bot deploy', 'zenml-api api-key describe ci-bot deploy --json | jq .metadata.last_login']);
   describe.action(lazy(ctx, async () => ({ run: (await work()).describe })));
 
   const activate = group.command('activate').description('activate an API key: it can log in again').argument(...SA).argument(...KEY);
-  jsonOption(activate, 'print the updated key as JSON');
-  profileOption(activate);
-  networkOptions(activate);
+  registerFlags(activate, KEY_ACTIVATE_FLAGS);
   examples(activate, ['zenml-api api-key activate ci-bot deploy']);
   activate.action(lazy(ctx, async () => ({ run: (await work()).activate })));
 
@@ -61,9 +51,7 @@ export function register(program: Command, ctx: Ctx): void {
     .description('deactivate an API key: it and the tokens it issued are rejected at once, until it is activated again')
     .argument(...SA)
     .argument(...KEY);
-  jsonOption(deactivate, 'print the updated key as JSON');
-  profileOption(deactivate);
-  networkOptions(deactivate);
+  registerFlags(deactivate, KEY_ACTIVATE_FLAGS);
   examples(deactivate, ['zenml-api api-key deactivate ci-bot deploy']);
   deactivate.action(lazy(ctx, async () => ({ run: (await work()).deactivate })));
 
@@ -72,11 +60,8 @@ export function register(program: Command, ctx: Ctx): void {
     .alias('rm')
     .description('delete an API key; asks first on a terminal, needs --yes otherwise')
     .argument(...SA)
-    .argument(...KEY)
-    .option('-y, --yes', 'do not ask for confirmation (required when stdin is not a terminal)');
-  jsonOption(del, 'print the deleted key\'s id and name as JSON');
-  profileOption(del);
-  networkOptions(del);
+    .argument(...KEY);
+  registerFlags(del, KEY_DELETE_FLAGS);
   examples(del, ['zenml-api api-key delete ci-bot deploy', 'zenml-api api-key delete ci-bot deploy --yes']);
   del.action(lazy(ctx, async () => ({ run: (await work()).remove })));
 
@@ -88,13 +73,8 @@ export function register(program: Command, ctx: Ctx): void {
         'Stored profiles that log in with the key get the new one in the same step (if one cannot be updated: exit 1, and the key is still printed)',
     )
     .argument(...SA)
-    .argument(...KEY)
-    .option('--retain <minutes>', 'keep the old value working this long (default 0: it stops working at once)')
-    .option('--output-file <file>', 'write the new key to this new file (mode 0600) instead of stdout')
-    .option('--force', 'replace an existing --output-file');
-  jsonOption(rotate, 'print the key object (new value in api_key.body.key unless it went to --output-file) and the profiles updated, as JSON');
-  profileOption(rotate);
-  networkOptions(rotate);
+    .argument(...KEY);
+  registerFlags(rotate, KEY_ROTATE_FLAGS);
   examples(rotate, [
     'zenml-api api-key rotate ci-bot deploy > deploy.key',
     'zenml-api api-key rotate ci-bot deploy --retain 60 --output-file deploy.key --force',

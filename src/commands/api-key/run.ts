@@ -5,7 +5,8 @@ import { holdRenewLocks } from '../../auth/token-session.js';
 import { UsageError } from '../../errors.js';
 import { printJson } from '../../output/json.js';
 import { printRecord, printTable } from '../../output/table.js';
-import type { CommonOptions, Ctx } from '../context.js';
+import type { Ctx } from '../context.js';
+import type { KeyCreateOptions, KeyDeleteOptions, KeyRequestOptions, KeyRotateOptions } from './spec.js';
 import {
   confirmOrDecline,
   KEY_HEAD,
@@ -19,10 +20,7 @@ import {
   type KeySink,
 } from '../service-account/common.js';
 
-interface KeyOutputOptions extends CommonOptions {
-  outputFile?: string;
-  force?: boolean;
-}
+type KeyOutputOptions = KeyCreateOptions | KeyRotateOptions;
 
 /**
  * Hands a new key to its one destination: the --output-file, else stdout (the key alone, or the
@@ -45,9 +43,7 @@ async function claimed<T>(sink: KeySink, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-interface CreateOptions extends KeyOutputOptions {
-  description?: string;
-}
+type CreateOptions = KeyCreateOptions;
 
 export async function create(args: string[], opts: CreateOptions, ctx: Ctx): Promise<void> {
   const [saArg, name] = args as [string, string];
@@ -72,7 +68,7 @@ export async function create(args: string[], opts: CreateOptions, ctx: Ctx): Pro
   ctx.warn(sink.target === 'stdout' ? 'The key is printed on stdout: store it now, it cannot be shown again.' : `Wrote the key to ${sink.target} (mode 0600).`);
 }
 
-export async function list(args: string[], opts: CommonOptions, ctx: Ctx): Promise<void> {
+export async function list(args: string[], opts: KeyRequestOptions, ctx: Ctx): Promise<void> {
   await withAccounts(ctx, opts, async ({ accounts }) => {
     const saId = await accounts.serviceAccountId(args[0]!);
     const keys = await accounts.listApiKeys(saId);
@@ -85,7 +81,7 @@ export async function list(args: string[], opts: CommonOptions, ctx: Ctx): Promi
   });
 }
 
-export async function describe(args: string[], opts: CommonOptions, ctx: Ctx): Promise<void> {
+export async function describe(args: string[], opts: KeyRequestOptions, ctx: Ctx): Promise<void> {
   await withAccounts(ctx, opts, async ({ accounts }) => {
     const key = await accounts.getApiKey(await accounts.serviceAccountId(args[0]!), args[1]!);
     if (opts.json) return printJson(ctx.io, key);
@@ -93,7 +89,7 @@ export async function describe(args: string[], opts: CommonOptions, ctx: Ctx): P
   });
 }
 
-async function setActive(args: string[], opts: CommonOptions, ctx: Ctx, active: boolean): Promise<void> {
+async function setActive(args: string[], opts: KeyRequestOptions, ctx: Ctx, active: boolean): Promise<void> {
   await withAccounts(ctx, opts, async ({ accounts }) => {
     const key = await accounts.updateApiKey(await accounts.serviceAccountId(args[0]!), args[1]!, { active });
     if (opts.json) printJson(ctx.io, key);
@@ -105,12 +101,10 @@ async function setActive(args: string[], opts: CommonOptions, ctx: Ctx, active: 
   });
 }
 
-export const activate = (args: string[], opts: CommonOptions, ctx: Ctx) => setActive(args, opts, ctx, true);
-export const deactivate = (args: string[], opts: CommonOptions, ctx: Ctx) => setActive(args, opts, ctx, false);
+export const activate = (args: string[], opts: KeyRequestOptions, ctx: Ctx) => setActive(args, opts, ctx, true);
+export const deactivate = (args: string[], opts: KeyRequestOptions, ctx: Ctx) => setActive(args, opts, ctx, false);
 
-interface DeleteOptions extends CommonOptions {
-  yes?: boolean;
-}
+type DeleteOptions = KeyDeleteOptions;
 
 export async function remove(args: string[], opts: DeleteOptions, ctx: Ctx): Promise<void> {
   const [saArg, keyArg] = args as [string, string];
@@ -125,9 +119,7 @@ export async function remove(args: string[], opts: DeleteOptions, ctx: Ctx): Pro
   });
 }
 
-interface RotateOptions extends KeyOutputOptions {
-  retain?: string;
-}
+type RotateOptions = KeyRotateOptions;
 
 function parseRetain(v: string | undefined): number {
   if (v === undefined) return 0;

@@ -50,6 +50,13 @@ export function setPath(target: { [k: string]: Json }, path: string[], value: Js
     if (seg === '') throw new UsageError(`${flag}: [] must follow a name`);
     const obj: { [k: string]: Json } = cur;
     if (last) {
+      // A later field replaces an earlier value, but not what nested fields built: that is two
+      // shapes for one key (-F 'a[b][]=1' -F 'a[b]=2'), and the first would be lost unnoticed.
+      const had = Object.hasOwn(obj, seg) ? obj[seg] : undefined;
+      if (had !== null && typeof had === 'object') {
+        const key = `${path[0]}${path.slice(1).map((p) => `[${p}]`).join('')}`;
+        throw new UsageError(`${flag}: ${key} already holds ${Array.isArray(had) ? 'a list' : 'an object'} from an earlier field; give it one way`);
+      }
       defineOwn(obj, seg, value);
     } else {
       if (!Object.hasOwn(obj, seg)) defineOwn(obj, seg, nextIsArray ? [] : emptyObject());

@@ -1,30 +1,16 @@
 import type { Command } from 'commander';
 import type { Ctx } from '../context.js';
-import { examples, flagString, lazy, networkOptions, profileOption } from '../options.js';
-import { CALL_FLAGS, type FieldArg } from './spec.js';
-
-const collect = (v: string, prev: string[] = []) => [...prev, v];
+import { examples, lazy, registerFlags } from '../options.js';
+import { ALL_CALL_FLAGS } from './spec.js';
 
 export function register(program: Command, ctx: Ctx): void {
-  // -f and -F share one list so that later fields override earlier ones in argv order.
-  const fields: FieldArg[] = [];
-  const field = (typed: boolean) => (raw: string) => {
-    fields.push({ typed, raw });
-    return fields;
-  };
   const cmd = program
     .command('call')
     .description('send any request to the ZenML API (or the Pro API with --pro) and print the response body')
     .usage('[METHOD] PATH [options]')
     .argument('<method-or-path>', "METHOD (GET by default; POST when fields or --input are given), then PATH: '/api/v1/…', a path relative to /api/v1 ('pipelines'), or a URL on the profile's server")
-    .argument('[path]');
-  for (const f of CALL_FLAGS) {
-    if (f.kind === 'list') cmd.option(flagString(f), f.description, collect);
-    else if (f.kind === 'field') cmd.option(flagString(f), f.description, field(f.typed === true));
-    else cmd.option(flagString(f), f.description);
-  }
-  profileOption(cmd);
-  networkOptions(cmd);
+    .argument('[path]', 'PATH, when METHOD came first: call POST service_accounts');
+  registerFlags(cmd, ALL_CALL_FLAGS);
   examples(cmd, [
     '# list pipelines whose name contains "train"',
     'zenml-api call pipelines -q name=contains:train -q size=50',
@@ -36,6 +22,8 @@ export function register(program: Command, ctx: Ctx): void {
     'zenml-api call pipeline_runs --paginate --jsonl | jq -r .name',
     '# a raw body from a file, with the response headers',
     'zenml-api call POST service_accounts --input sa.json -i',
+    '# the names of the pipelines, one a line, without jq installed',
+    "zenml-api call pipelines --paginate --jq '.[].name'",
     '# the Pro management API',
     'zenml-api call --pro /users/me',
   ]);

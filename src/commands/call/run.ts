@@ -8,28 +8,21 @@ import { prettyJson } from '../../output/json.js';
 import { terminalSafe } from '../../output/sanitize.js';
 import { ReusedBufferWriter } from '../../output/reused-buffer.js';
 import { readStdin } from '../../output/prompt.js';
-import type { CommonOptions, Ctx } from '../context.js';
-import type { FieldArg } from './spec.js';
+import type { Ctx } from '../context.js';
+import type { CallOptions } from './spec.js';
 import { apiPath, buildFields, flattenFields, parseHeader, splitKeyValue, type FileReader } from './fields.js';
 
-interface Options extends CommonOptions {
-  method?: string;
-  query?: string[];
-  /** -f and -F together, in argv order (see index.ts). */
-  field?: FieldArg[];
-  typedField?: FieldArg[];
-  input?: string;
-  header?: string[];
-  form?: boolean;
-  include?: boolean;
-  silent?: boolean;
-  paginate?: boolean;
-  concurrency?: string;
-  jsonl?: boolean;
-  pro?: boolean;
-}
+type Options = CallOptions;
 
 const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
+
+/** A file that cannot be read, in words ("no such file: x.json", not "ENOENT"). */
+function unreadable(flag: string, path: string, e: unknown): UsageError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why: Record<string, string> = { EACCES: 'permission denied', EPERM: 'permission denied', ENOTDIR: 'a part of the path is not a folder' };
+  if (code === 'ENOENT') return new UsageError(`${flag}no such file: ${path}`);
+  return new UsageError(`${flag}cannot read ${path}: ${(code && why[code]) ?? code ?? String(e)}`);
+}
 
 function fileReader(ctx: Ctx): FileReader {
   let stdinUsed = false;
@@ -41,13 +34,16 @@ function fileReader(ctx: Ctx): FileReader {
         return await readFile(path, 'utf8');
       } catch (e) {
         if (e instanceof UsageError) throw e;
-        throw new UsageError(`cannot read @${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+        throw unreadable('', path, e);
       }
     },
     async readStdin() {
       if (stdinUsed) throw new UsageError('stdin can be read only once (@- or --input -)');
       stdinUsed = true;
-      return readStdin(ctx.io, 'the field value');
+      const text = await readStdin(ctx.io, 'the field value');
+      // An empty pipe is a mistake far more often than a wanted empty string (which -f name= gives).
+      if (text === '') throw new UsageError('@-: stdin is empty (for an empty string, use -f key=)');
+      return text;
     },
   };
 }
@@ -64,12 +60,16 @@ async function readInput(path: string, ctx: Ctx): Promise<Buffer> {
     return await readFile(path);
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    throw new UsageError(`cannot read --input ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw unreadable('--input: ', path, e);
   }
 }
 
-function headerBlock(res: HttpResponse): string {
-  const lines = [`HTTP/1.1 ${res.status}`];
+/** The status line and headers, as curl -i prints them; the reason phrase is the standard one. */
+async function headerBlock(res: HttpResponse): Promise<string> {
+  // node:http only for its table of reason phrases, and only with -i.
+  const { STATUS_CODES } = await import('node:http');
+  const reason = STATUS_CODES[res.status];
+  const lines = [`HTTP/1.1 ${res.status}${reason ? ` ${reason}` : ''}`];
   for (const [k, v] of Object.entries(res.headers)) {
     if (v === undefined) continue;
     for (const one of Array.isArray(v) ? v : [v]) lines.push(`${k}: ${k === 'set-cookie' ? one.replace(/=([^;]*)/, '=[redacted]') : one}`);
@@ -106,9 +106,15 @@ function printBody(ctx: Ctx, res: HttpResponse): Promise<void> | void {
 export async function run(args: string[], opts: Options, ctx: Ctx): Promise<void> {
   let method: string | undefined = opts.method?.toUpperCase();
   let path: string;
+  const isMethod = (a: string | undefined) => a !== undefined && a === a.toUpperCase() && METHODS.has(a);
+  if (args.length === 1 && isMethod(args[0])) throw new UsageError(`${args[0]} is a method: give the path after it (call ${args[0]} PATH)`);
+  if (args.length === 2 && !METHODS.has(args[0]!.toUpperCase()) && METHODS.has(args[1]!.toUpperCase())) {
+    const m = args[1]!.toUpperCase();
+    throw new UsageError(`${args[1]} is a method: put it first (call ${m} ${args[0]!.slice(0, 80)}) or use -X ${m}`);
+  }
   if (args.length >= 2) {
     const m = args[0]!.toUpperCase();
-    if (!METHODS.has(m)) throw new UsageError(`unknown HTTP method ${JSON.stringify(args[0]!.slice(0, 20))}`);
+    if (!METHODS.has(m)) throw new UsageError(`unknown HTTP method ${JSON.stringify(args[0]!.slice(0, 20))} (the method comes first: call GET PATH)`);
     if (method && method !== m) throw new UsageError(`two methods given: ${m} and -X ${method}`);
     method = m;
     path = args[1]!;
@@ -120,7 +126,13 @@ export async function run(args: string[], opts: Options, ctx: Ctx): Promise<void
     concurrency = Number(opts.concurrency);
     if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32) throw new UsageError('--concurrency must be a whole number from 1 to 32');
   }
-  const query: Array<[string, string]> = (opts.query ?? []).map((q) => splitKeyValue(q, '-q/--query'));
+  if (opts.include && opts.silent) throw new UsageError('--silent prints nothing: it cannot go with -i/--include');
+  if (opts.jq !== undefined && (opts.include || opts.silent)) throw new UsageError(`--jq filters the body: it cannot go with ${opts.include ? '-i/--include' : '--silent'}`);
+  const query: Array<[string, string]> = (opts.query ?? []).map((q) => {
+    // gh users reach for -q as gh's --jq: say so instead of only "needs key=value".
+    if (!q.includes('=') && /^\s*[.[]/.test(q)) throw new UsageError(`-q/--query adds a query parameter (key=value); to filter the response with jq, use --jq ${JSON.stringify(q.slice(0, 60))}`);
+    return splitKeyValue(q, '-q/--query');
+  });
   const headers: Record<string, string> = {};
   for (const h of opts.header ?? []) {
     const [k, v] = parseHeader(h);
@@ -156,7 +168,10 @@ export async function run(args: string[], opts: Options, ctx: Ctx): Promise<void
     const res = await client.request({ method, path: target, query, headers, ...(body !== undefined ? { body } : {}), allowErrorStatus: true });
     hints?.after(res.status);
     if (opts.paginate && res.status < 400) return await runPaginate(ctx, client, target, query, headers, res, concurrency, opts);
-    if (opts.include && !opts.silent) await write(ctx, ctx.io.stdoutIsTTY ? terminalSafe(headerBlock(res), { keepNewlines: true }) : headerBlock(res));
+    if (opts.include && !opts.silent) {
+      const block = await headerBlock(res);
+      await write(ctx, ctx.io.stdoutIsTTY ? terminalSafe(block, { keepNewlines: true }) : block);
+    }
     if (!opts.silent || res.status >= 400) await printBody(ctx, res);
     if (res.status >= 400) throw apiErrorFrom(res.status, res.error!, res.text());
   } finally {

@@ -3,15 +3,11 @@
  * shapes of them without commander (see there).
  */
 import { DEFAULT_CONCURRENCY } from '../../api/paginate.js';
-import { NETWORK_FLAGS, PROFILE_FLAG, type FlagSpec } from '../options.js';
+import { JQ_FLAG, NETWORK_FLAGS, PROFILE_FLAG, type FieldArg, type FlagSpec, type OptionsOf } from '../options.js';
 
-/** A body field as given, in command-line order across -f and -F. */
-export interface FieldArg {
-  typed: boolean;
-  raw: string;
-}
+export type { FieldArg };
 
-export const CALL_FLAGS: FlagSpec[] = [
+export const CALL_FLAGS = [
   { short: 'X', long: 'method', arg: 'method', key: 'method', kind: 'value', description: 'the HTTP method' },
   { short: 'q', long: 'query', arg: 'key=value', key: 'query', kind: 'list', description: 'add a query parameter (repeatable); ZenML filters like name=contains:foo pass as they are' },
   { short: 'f', long: 'field', arg: 'key=value', key: 'field', kind: 'field', typed: false, description: 'add a string field to the JSON body (repeatable); nested keys: a[b]=c, a[]=x' },
@@ -22,10 +18,13 @@ export const CALL_FLAGS: FlagSpec[] = [
   { short: 'i', long: 'include', key: 'include', kind: 'bool', description: 'print the status line and response headers before the body' },
   { long: 'silent', key: 'silent', kind: 'bool', description: 'print nothing on success' },
   { long: 'paginate', key: 'paginate', kind: 'bool', description: 'fetch every page of a ZenML list and print all items' },
-  { long: 'concurrency', arg: 'n', key: 'concurrency', kind: 'value', description: `pages fetched at once with --paginate (default ${DEFAULT_CONCURRENCY})` },
+  { long: 'concurrency', arg: 'n', key: 'concurrency', kind: 'value', description: `pages fetched at once with --paginate (default ${DEFAULT_CONCURRENCY})` as const },
   { long: 'jsonl', key: 'jsonl', kind: 'bool', description: 'with --paginate: one item per line instead of one JSON array' },
   { long: 'pro', key: 'pro', kind: 'bool', description: 'send the request to the ZenML Pro management API' },
-];
+] as const satisfies readonly FlagSpec[];
 
 /** Every flag `call` accepts, in the order of its help. */
-export const ALL_CALL_FLAGS: FlagSpec[] = [...CALL_FLAGS, PROFILE_FLAG, ...NETWORK_FLAGS];
+export const ALL_CALL_FLAGS = [...CALL_FLAGS, JQ_FLAG, PROFILE_FLAG, ...NETWORK_FLAGS] as const satisfies readonly FlagSpec[];
+
+/** -f and -F fill both keys with one list, in argv order (options.ts registerFlags). */
+export type CallOptions = OptionsOf<typeof ALL_CALL_FLAGS>;

@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
 import type { Ctx } from '../context.js';
-import { examples, jsonOption, lazy, networkOptions, profileOption } from '../options.js';
+import { examples, lazy, registerFlags } from '../options.js';
+import { CURRENT_USER_FLAGS } from './spec.js';
 
 export function register(program: Command, ctx: Ctx): void {
   const cmd = program.command('current-user').description('show who the profile\'s credentials belong to');
-  jsonOption(cmd, 'print the server\'s response body');
-  profileOption(cmd);
-  networkOptions(cmd);
+  registerFlags(cmd, CURRENT_USER_FLAGS);
   examples(cmd, ['zenml-api current-user', 'zenml-api current-user --json | jq -r .name', 'zenml-api current-user --profile prod']);
   cmd.action(lazy(ctx, () => import('./run.js')));
 }

@@ -1,9 +1,10 @@
 import { printJson } from '../../output/json.js';
 import { printRecord } from '../../output/table.js';
-import type { CommonOptions, Ctx } from '../context.js';
+import type { Ctx } from '../context.js';
+import type { CurrentUserOptions } from './spec.js';
 import { connect } from '../session.js';
 
-export async function run(_args: string[], opts: CommonOptions, ctx: Ctx): Promise<void> {
+export async function run(_args: string[], opts: CurrentUserOptions, ctx: Ctx): Promise<void> {
   const { client, api } = await connect(ctx, opts);
   try {
     const user = await api.currentUser();

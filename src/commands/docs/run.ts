@@ -1,13 +1,11 @@
 import { spawn } from 'node:child_process';
 import { AuthError } from '../../errors.js';
 import { printJson } from '../../output/json.js';
-import type { CommonOptions, Ctx } from '../context.js';
+import type { Ctx } from '../context.js';
+import type { DocsOptions } from './spec.js';
 import { activeProfile } from '../session.js';
 
-interface Options extends CommonOptions {
-  redoc?: boolean;
-  web?: boolean;
-}
+type Options = DocsOptions;
 
 /** The command that opens a URL in the default browser, by platform. */
 export function browserCommand(url: string, platform: NodeJS.Platform = process.platform): { file: string; args: string[] } {

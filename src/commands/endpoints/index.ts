@@ -1,15 +1,9 @@
 import type { Command } from 'commander';
 import type { Ctx } from '../context.js';
-import { examples, jsonOption, lazy, networkOptions, profileOption } from '../options.js';
+import { examples, lazy, registerFlags } from '../options.js';
+import { DESCRIBE_FLAGS, ENDPOINTS_FLAGS } from './spec.js';
 
 const work = () => import('./run.js');
-
-function discoveryOptions(cmd: Command): Command {
-  cmd.option('--refresh', "fetch the server's API document again, even when the cached one is current");
-  profileOption(cmd);
-  networkOptions(cmd);
-  return cmd;
-}
 
 export function register(program: Command, ctx: Ctx): void {
   const cmd = program
@@ -23,11 +17,8 @@ export function register(program: Command, ctx: Ctx): void {
         '(after a server upgrade: log in again, or use --refresh)',
     )
     .usage('[PATTERN] [options]\n       zenml-api endpoints describe METHOD PATH [options]')
-    .argument('[pattern]', 'substring or glob of the path or summary')
-    .option('-X, --method <method>', 'only operations with this HTTP method')
-    .option('--tag <tag>', 'only operations with this tag (see the TAG column)');
-  jsonOption(cmd, 'print the operations as a JSON array');
-  discoveryOptions(cmd);
+    .argument('[pattern]', 'substring or glob of the path or summary');
+  registerFlags(cmd, ENDPOINTS_FLAGS);
   examples(cmd, [
     'zenml-api endpoints',
     'zenml-api endpoints service_account',
@@ -48,8 +39,7 @@ export function register(program: Command, ctx: Ctx): void {
     )
     .argument('<method>', 'GET, POST, PUT, PATCH, DELETE…')
     .argument('<path>', 'the path, as for `zenml-api call`');
-  jsonOption(describe, 'print the operation as JSON');
-  discoveryOptions(describe);
+  registerFlags(describe, DESCRIBE_FLAGS);
   examples(describe, [
     'zenml-api endpoints describe POST service_accounts',
     "zenml-api endpoints describe PUT 'service_accounts/{service_account_id}/api_keys/{api_key_name_or_id}/rotate'",

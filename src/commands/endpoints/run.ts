@@ -1,5 +1,5 @@
 import { UsageError } from '../../errors.js';
-import { loadIndex, type LoadOptions } from '../../discovery/load.js';
+import { loadIndex } from '../../discovery/load.js';
 import {
   absolutePath,
   filterOperations,
@@ -14,11 +14,9 @@ import { printJson } from '../../output/json.js';
 import { terminalSafe } from '../../output/sanitize.js';
 import { printTable } from '../../output/table.js';
 import type { Ctx } from '../context.js';
+import type { DescribeOptions, EndpointsOptions } from './spec.js';
 
-interface ListOptions extends LoadOptions {
-  method?: string;
-  tag?: string;
-}
+type ListOptions = EndpointsOptions;
 
 export function checkMethod(raw: string, what = '--method'): string {
   const m = raw.toUpperCase();
@@ -66,7 +64,7 @@ export async function list(args: string[], opts: ListOptions, ctx: Ctx): Promise
 }
 
 /** `endpoints describe METHOD PATH` */
-export async function describe(args: string[], opts: ListOptions, ctx: Ctx): Promise<void> {
+export async function describe(args: string[], opts: DescribeOptions, ctx: Ctx): Promise<void> {
   if (opts.tag !== undefined || opts.method !== undefined) throw new UsageError('describe takes METHOD and PATH as arguments, not --method or --tag');
   const method = checkMethod(args[0] ?? '', 'METHOD');
   const rawPath = args[1] ?? '';

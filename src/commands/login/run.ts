@@ -12,23 +12,11 @@ import { terminalSafe } from '../../output/sanitize.js';
 import { confirm, promptHidden, readSecretFromStdin } from '../../output/prompt.js';
 import { readSecretFlag } from '../secret-input.js';
 import type { CommonOptions, Ctx } from '../context.js';
-import { existsSync, statSync } from 'node:fs';
+import type { LoginOptions } from './spec.js';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-interface Options extends CommonOptions {
-  apiKey?: string | boolean;
-  token?: string | boolean;
-  username?: string;
-  passwordStdin?: boolean;
-  web?: boolean;
-  caCert?: string;
-  insecureStorage?: boolean;
-  allowInsecureHttp?: boolean;
-  switch?: boolean;
-  proWorkspace?: string;
-  proProfile?: string;
-  force?: boolean;
-}
+type Options = LoginOptions;
 
 /**
  * Picks the profile name: --profile; else, with a URL, the current profile when it is on that
@@ -99,6 +87,10 @@ export async function run(args: string[], opts: Options, ctx: Ctx): Promise<void
   if (opts.caCert !== undefined) {
     caCert = resolve(opts.caCert);
     if (!existsSync(caCert) || !statSync(caCert).isFile()) throw new UsageError(`--ca-cert: no such file: ${opts.caCert}`);
+    // Stored in the profile and read on every request: refuse now what TLS could never use.
+    if (statSync(caCert).size > 16 << 20 || !readFileSync(caCert, 'latin1').includes('-----BEGIN CERTIFICATE-----')) {
+      throw new UsageError(`--ca-cert: ${opts.caCert} is not a PEM certificate bundle (no "-----BEGIN CERTIFICATE-----" line)`);
+    }
   }
   store.preference(); // a bad ZENML_API_STORE is refused before anything is sent
 

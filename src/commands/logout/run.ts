@@ -1,11 +1,10 @@
 import { validateProfileName } from '../../auth/profiles.js';
 import { unknownProfile } from '../../auth/resolve.js';
 import { UsageError } from '../../errors.js';
-import type { CommonOptions, Ctx } from '../context.js';
+import type { Ctx } from '../context.js';
+import type { LogoutOptions } from './spec.js';
 
-interface Options extends CommonOptions {
-  all?: boolean;
-}
+type Options = LogoutOptions;
 
 export async function run(_args: string[], opts: Options, ctx: Ctx): Promise<void> {
   const store = ctx.store();

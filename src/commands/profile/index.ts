@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import type { Ctx } from '../context.js';
-import { examples, lazy } from '../options.js';
+import { examples, lazy, registerFlags } from '../options.js';
+import { PROFILE_LIST_FLAGS, PROFILE_SHOW_FLAGS } from './spec.js';
 
 export function register(program: Command, ctx: Ctx): void {
   const profile = program.command('profile').description('list, switch, show and remove named profiles');
   examples(profile, ['zenml-api profile list', 'zenml-api profile use staging', 'zenml-api profile show prod --json']);
 
-  const list = profile.command('list').description('list profiles').option('--json', 'print as JSON');
+  const list = registerFlags(profile.command('list').description('list profiles'), PROFILE_LIST_FLAGS);
   examples(list, ['zenml-api profile list', 'zenml-api profile list --json | jq -r ".[].name"']);
   list.action(lazy(ctx, async () => ({ run: (await import('./run.js')).list })));
 
@@ -17,8 +18,8 @@ export function register(program: Command, ctx: Ctx): void {
   const show = profile
     .command('show')
     .description('show a profile; secrets are shown as present or absent, never their values')
-    .argument('[name]', 'default: the current profile')
-    .option('--json', 'print as JSON');
+    .argument('[name]', 'default: the current profile');
+  registerFlags(show, PROFILE_SHOW_FLAGS);
   examples(show, ['zenml-api profile show', 'zenml-api profile show prod --json']);
   show.action(lazy(ctx, async () => ({ run: (await import('./run.js')).show })));
 

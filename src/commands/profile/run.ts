@@ -6,7 +6,8 @@ import { formatWhen, isoTime, parseStoredToken } from '../../auth/tokens.js';
 import { UsageError } from '../../errors.js';
 import { printJson } from '../../output/json.js';
 import { printRecord, printTable } from '../../output/table.js';
-import type { CommonOptions, Ctx } from '../context.js';
+import type { Ctx } from '../context.js';
+import type { NoOptions, ProfileListOptions } from './spec.js';
 
 function summary(name: string, p: StoredProfile, current: boolean) {
   return {
@@ -23,7 +24,7 @@ function summary(name: string, p: StoredProfile, current: boolean) {
   };
 }
 
-export async function list(_a: string[], opts: CommonOptions, ctx: Ctx): Promise<void> {
+export async function list(_a: string[], opts: ProfileListOptions, ctx: Ctx): Promise<void> {
   const cfg = ctx.store().profiles.read();
   const rows = Object.entries(cfg.profiles)
     .sort(([a], [b]) => a.localeCompare(b))
@@ -40,7 +41,7 @@ export async function list(_a: string[], opts: CommonOptions, ctx: Ctx): Promise
   );
 }
 
-export async function use(args: string[], _opts: CommonOptions, ctx: Ctx): Promise<void> {
+export async function use(args: string[], _opts: NoOptions, ctx: Ctx): Promise<void> {
   const name = validateProfileName(args[0] ?? '');
   await ctx.store().profiles.update((cfg) => {
     if (!cfg.profiles[name]) throw unknownProfile(name, cfg);
@@ -49,7 +50,7 @@ export async function use(args: string[], _opts: CommonOptions, ctx: Ctx): Promi
   ctx.warn(`Now using profile "${name}".`);
 }
 
-export async function show(args: string[], opts: CommonOptions, ctx: Ctx): Promise<void> {
+export async function show(args: string[], opts: ProfileListOptions, ctx: Ctx): Promise<void> {
   const store = ctx.store();
   const cfg = store.profiles.read();
   const name = args[0] ?? ctx.env.ZENML_API_PROFILE ?? cfg.current;
@@ -100,7 +101,7 @@ export async function show(args: string[], opts: CommonOptions, ctx: Ctx): Promi
   ]);
 }
 
-export async function remove(args: string[], _opts: CommonOptions, ctx: Ctx): Promise<void> {
+export async function remove(args: string[], _opts: NoOptions, ctx: Ctx): Promise<void> {
   const name = validateProfileName(args[0] ?? '');
   const store = ctx.store();
   const cfg = store.profiles.read();

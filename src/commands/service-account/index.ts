@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Ctx } from '../context.js';
-import { examples, jsonOption, lazy, networkOptions, profileOption } from '../options.js';
+import { examples, lazy, registerFlags } from '../options.js';
+import { SA_ACTIVATE_FLAGS, SA_CREATE_FLAGS, SA_DELETE_FLAGS, SA_DESCRIBE_FLAGS, SA_LIST_FLAGS } from './spec.js';
 
 const work = () => import('./run.js');
 
@@ -22,15 +23,8 @@ export function register(program: Command, ctx: Ctx): void {
       'create a service account and an API key named "default" for it; the key is printed once on stdout ' +
         '(only the key and a newline), written to --output-file, or stored in a profile with --login',
     )
-    .argument('<name>', 'the new account\'s name')
-    .option('--description <text>', 'what the account is for')
-    .option('--no-api-key', 'create the account without an API key')
-    .option('--login', 'store the key in a profile (checked like `zenml-api login --api-key`) instead of printing it')
-    .option('--profile <name>', 'with --login: the profile that gets the key (default: the account name); the request itself uses the current profile. Without --login: the profile to use')
-    .option('--output-file <file>', 'write the key to this new file (mode 0600) instead of stdout')
-    .option('--force', 'replace an existing --output-file, or the credentials of an existing --login profile');
-  networkOptions(create);
-  jsonOption(create, 'print the account and key objects as JSON (the key is in api_key.body.key unless it went to --login or --output-file)');
+    .argument('<name>', 'the new account\'s name');
+  registerFlags(create, SA_CREATE_FLAGS);
   examples(create, [
     'zenml-api service-account create ci-bot --description "nightly pipelines" > ci-bot.key',
     'zenml-api service-account create ci-bot --output-file ci-bot.key',
@@ -42,23 +36,17 @@ export function register(program: Command, ctx: Ctx): void {
   create.action(lazy(ctx, async () => ({ run: (await work()).create })));
 
   const list = group.command('list').alias('ls').description('list the service accounts (all pages)');
-  jsonOption(list, 'print the accounts as a JSON array');
-  profileOption(list);
-  networkOptions(list);
+  registerFlags(list, SA_LIST_FLAGS);
   examples(list, ['zenml-api service-account list', 'zenml-api service-account list --json | jq -r ".[].name"']);
   list.action(lazy(ctx, async () => ({ run: (await work()).list })));
 
   const describe = group.command('describe').description('show one service account').argument('<name-or-id>');
-  jsonOption(describe, 'print the server\'s response body');
-  profileOption(describe);
-  networkOptions(describe);
+  registerFlags(describe, SA_DESCRIBE_FLAGS);
   examples(describe, ['zenml-api service-account describe ci-bot', 'zenml-api service-account describe 6999f049-922f-441b-9636-3e291a8c8be9 --json']);
   describe.action(lazy(ctx, async () => ({ run: (await work()).describe })));
 
   const activate = group.command('activate').description('activate a service account: its API keys can log in again').argument('<name-or-id>');
-  jsonOption(activate, 'print the updated account as JSON');
-  profileOption(activate);
-  networkOptions(activate);
+  registerFlags(activate, SA_ACTIVATE_FLAGS);
   examples(activate, ['zenml-api service-account activate ci-bot']);
   activate.action(lazy(ctx, async () => ({ run: (await work()).activate })));
 
@@ -67,9 +55,7 @@ export function register(program: Command, ctx: Ctx): void {
     .summary('deactivate a service account: its tokens and keys are rejected at once')
     .description('deactivate a service account: its tokens and API keys are rejected at once, until it is activated again')
     .argument('<name-or-id>');
-  jsonOption(deactivate, 'print the updated account as JSON');
-  profileOption(deactivate);
-  networkOptions(deactivate);
+  registerFlags(deactivate, SA_ACTIVATE_FLAGS);
   examples(deactivate, ['zenml-api service-account deactivate ci-bot']);
   deactivate.action(lazy(ctx, async () => ({ run: (await work()).deactivate })));
 
@@ -77,11 +63,8 @@ export function register(program: Command, ctx: Ctx): void {
     .command('delete')
     .alias('rm')
     .description('delete a service account and all its API keys; asks first on a terminal, needs --yes otherwise')
-    .argument('<name-or-id>')
-    .option('-y, --yes', 'do not ask for confirmation (required when stdin is not a terminal)');
-  jsonOption(del, 'print the deleted account\'s id and name as JSON');
-  profileOption(del);
-  networkOptions(del);
+    .argument('<name-or-id>');
+  registerFlags(del, SA_DELETE_FLAGS);
   examples(del, ['zenml-api service-account delete ci-bot', 'zenml-api service-account delete ci-bot --yes']);
   del.action(lazy(ctx, async () => ({ run: (await work()).remove })));
 }

@@ -5,6 +5,7 @@ import { UsageError } from '../../errors.js';
 import { printJson } from '../../output/json.js';
 import { printRecord, printTable } from '../../output/table.js';
 import type { CommonOptions, Ctx } from '../context.js';
+import type { SaCreateOptions, SaDeleteOptions, SaRequestOptions } from './spec.js';
 import {
   confirmOrDecline,
   keySink,
@@ -22,14 +23,7 @@ import {
 /** The name of the API key that `service-account create` makes with the account. */
 export const DEFAULT_KEY_NAME = 'default';
 
-interface CreateOptions extends CommonOptions {
-  description?: string;
-  /** --no-api-key makes this false. */
-  apiKey?: boolean;
-  login?: boolean;
-  outputFile?: string;
-  force?: boolean;
-}
+type CreateOptions = SaCreateOptions;
 
 export async function create(args: string[], opts: CreateOptions, ctx: Ctx): Promise<void> {
   const name = args[0]!;
@@ -149,7 +143,7 @@ export async function create(args: string[], opts: CreateOptions, ctx: Ctx): Pro
   }
 }
 
-export async function list(_args: string[], opts: CommonOptions, ctx: Ctx): Promise<void> {
+export async function list(_args: string[], opts: SaRequestOptions, ctx: Ctx): Promise<void> {
   await withAccounts(ctx, opts, async ({ accounts }) => {
     const all = await accounts.listServiceAccounts();
     if (opts.json) return printJson(ctx.io, all);
@@ -161,7 +155,7 @@ export async function list(_args: string[], opts: CommonOptions, ctx: Ctx): Prom
   });
 }
 
-export async function describe(args: string[], opts: CommonOptions, ctx: Ctx): Promise<void> {
+export async function describe(args: string[], opts: SaRequestOptions, ctx: Ctx): Promise<void> {
   await withAccounts(ctx, opts, async ({ accounts }) => {
     const sa = await accounts.getServiceAccount(args[0]!);
     if (opts.json) return printJson(ctx.io, sa);
@@ -169,7 +163,7 @@ export async function describe(args: string[], opts: CommonOptions, ctx: Ctx): P
   });
 }
 
-async function setActive(args: string[], opts: CommonOptions, ctx: Ctx, active: boolean): Promise<void> {
+async function setActive(args: string[], opts: SaRequestOptions, ctx: Ctx, active: boolean): Promise<void> {
   await withAccounts(ctx, opts, async ({ accounts }) => {
     const sa = await accounts.updateServiceAccount(args[0]!, { active });
     if (opts.json) printJson(ctx.io, sa);
@@ -181,12 +175,10 @@ async function setActive(args: string[], opts: CommonOptions, ctx: Ctx, active: 
   });
 }
 
-export const activate = (args: string[], opts: CommonOptions, ctx: Ctx) => setActive(args, opts, ctx, true);
-export const deactivate = (args: string[], opts: CommonOptions, ctx: Ctx) => setActive(args, opts, ctx, false);
+export const activate = (args: string[], opts: SaRequestOptions, ctx: Ctx) => setActive(args, opts, ctx, true);
+export const deactivate = (args: string[], opts: SaRequestOptions, ctx: Ctx) => setActive(args, opts, ctx, false);
 
-interface DeleteOptions extends CommonOptions {
-  yes?: boolean;
-}
+type DeleteOptions = SaDeleteOptions;
 
 export async function remove(args: string[], opts: DeleteOptions, ctx: Ctx): Promise<void> {
   const nameOrId = args[0]!;

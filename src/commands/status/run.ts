@@ -7,15 +7,14 @@ import { DEFAULT_PRO_API_URL } from '../../auth/profiles.js';
 import { ENV_PROFILE_NAME, noCurrentProfile, resolveProfile, type ActiveProfile } from '../../auth/resolve.js';
 import { ServerSession } from '../../auth/session.js';
 import type { TokenSession } from '../../auth/token-session.js';
-import { formatWhen, isExpiring, isoTime, type StoredToken } from '../../auth/tokens.js';
+import { formatWhen, isExpiring, isoTime, relativeTime, type StoredToken } from '../../auth/tokens.js';
 import { AuthError, isCliError } from '../../errors.js';
 import { printJson } from '../../output/json.js';
 import { printTable } from '../../output/table.js';
-import type { CommonOptions, Ctx } from '../context.js';
+import type { Ctx } from '../context.js';
+import type { StatusOptions } from './spec.js';
 
-interface Options extends CommonOptions {
-  check?: boolean;
-}
+type Options = StatusOptions;
 
 type TokenState = 'valid' | 'expiring' | 'expired' | 'missing' | 'never expires' | 'unreadable';
 
@@ -154,7 +153,7 @@ export async function run(_args: string[], opts: Options, ctx: Ctx): Promise<voi
         r.server ?? '',
         credentialsLabel(r.auth ?? undefined, r.pro?.auth),
         r.user ?? '',
-        tokenLabel(r.token, r.token_expires_at, now, r.auth !== null),
+        r.auth ? tokenColumn(r.token, r.token_expires_at, now) : '',
         r.storage ?? '',
         ...(opts.check ? [r.check === 'ok' ? 'ok' : r.check ? `failed: ${r.problem}` : ''] : []),
       ]),
@@ -167,7 +166,13 @@ export async function run(_args: string[], opts: Options, ctx: Ctx): Promise<voi
   }
 }
 
-function tokenLabel(state: TokenState, expiresAt: string | null, now: number, hasServer: boolean): string {
-  if (!hasServer) return '';
-  return expiresAt ? `${state} (${formatWhen(Date.parse(expiresAt), now)})` : state;
+/** "valid until 2026-12-01 11:08 UTC (in 60 min)": a table cell a person reads at a glance. */
+function tokenColumn(state: Row['token'], expiresAt: string | null | undefined, now: number): string {
+  if (!expiresAt) return state;
+  const ms = Date.parse(expiresAt);
+  const when = `${isoTime(ms).slice(0, 16).replace('T', ' ')} UTC (${relativeTime(ms, now)})`;
+  if (state === 'valid') return `valid until ${when}`;
+  if (state === 'expiring') return `expiring ${when}`;
+  if (state === 'expired') return `expired ${when}`;
+  return `${state} (${when})`;
 }

@@ -1,15 +1,13 @@
 import type { Command } from 'commander';
 import type { Ctx } from '../context.js';
-import { examples, lazy, networkOptions, profileOption } from '../options.js';
+import { examples, lazy, registerFlags } from '../options.js';
+import { TOKEN_FLAGS } from './spec.js';
 
 export function register(program: Command, ctx: Ctx): void {
   const cmd = program
     .command('token')
-    .description('print a valid access token, renewing it from the stored API key or password when needed')
-    .option('--json', 'print token, expiry, profile and server as JSON')
-    .option('--expires-in <seconds>', 'mint a new short-lived token through /api/v1/api_token');
-  profileOption(cmd);
-  networkOptions(cmd);
+    .description('print a valid access token, renewing it from the stored API key or password when needed');
+  registerFlags(cmd, TOKEN_FLAGS);
   examples(cmd, [
     'curl -H "Authorization: Bearer $(zenml-api token)" "$ZENML_URL/api/v1/pipelines"',
     'zenml-api token --json | jq .expires_at',

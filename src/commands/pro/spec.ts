@@ -1,0 +1,26 @@
+/** The flags of `pro …`, as data: index.ts registers them, run.ts gets their types. */
+import { jsonFlags, NETWORK_FLAGS, PROFILE_FLAG, type FlagSpec, type OptionsOf } from '../options.js';
+import { requestFlags } from '../service-account/spec.js';
+
+export const PRO_LOGIN_FLAGS = [
+  { long: 'token', arg: 'source', key: 'token', kind: 'optional', description: "a Pro API token from the dashboard: '-' reads stdin; alone, a hidden prompt" },
+  { long: 'api-key', arg: 'source', key: 'apiKey', kind: 'optional', description: "a ZENPROKEY_ key (service account or personal access token): '-' reads stdin; alone, a prompt" },
+  { long: 'pro-api-url', arg: 'url', key: 'proApiUrl', kind: 'value', description: 'the Pro management API (default https://cloudapi.zenml.io, or ZENML_PRO_API_URL)' },
+  { long: 'insecure-storage', key: 'insecureStorage', kind: 'bool', description: 'store secrets in a 0600 file instead of the OS keychain' },
+  { long: 'allow-insecure-http', key: 'allowInsecureHttp', kind: 'bool', description: 'allow a plain http:// Pro API URL on a host that is not this machine' },
+  PROFILE_FLAG,
+  ...NETWORK_FLAGS,
+  ...jsonFlags('print who was logged in, as JSON'),
+] as const satisfies readonly FlagSpec[];
+export const PRO_LOGOUT_FLAGS = [PROFILE_FLAG] as const satisfies readonly FlagSpec[];
+export const PRO_TOKEN_FLAGS = requestFlags('print token, expiry and profile as JSON');
+export const PRO_ME_FLAGS = requestFlags("print the API's response body");
+export const PRO_ORGS_FLAGS = requestFlags('print as JSON');
+export const PRO_WORKSPACES_FLAGS = [
+  { long: 'organization', arg: 'id', key: 'organization', kind: 'value', description: 'only this organization' },
+  ...requestFlags('print as JSON'),
+] as const satisfies readonly FlagSpec[];
+
+export type ProLoginOptions = OptionsOf<typeof PRO_LOGIN_FLAGS>;
+export type ProRequestOptions = OptionsOf<typeof PRO_TOKEN_FLAGS>;
+export type ProWorkspacesOptions = OptionsOf<typeof PRO_WORKSPACES_FLAGS>;

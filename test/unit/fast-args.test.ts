@@ -1,0 +1,87 @@
+/**
+ * The commander-free parser (cli-args.ts fastParse) against commander itself, for every command
+ * with a fast path: wherever the fast parser answers, commander (with the real definitions,
+ * registered from the same flag lists) must give the same positional arguments and the same
+ * options; where commander fails, the fast parser must have declined. Hand-written shapes plus a
+ * seeded random corpus built from each flag list. (`call` has its own corpus: call-args.test.ts.)
+ */
+import { Command, CommanderError } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { FAST_CALL, FAST_CURRENT_USER, FAST_ENDPOINTS, FAST_TOKEN, fastParse, type FastSpec } from '../../src/cli-args.js';
+import { registerCommands } from '../../src/commands/index.js';
+import type { Ctx } from '../../src/commands/context.js';
+
+type Parsed = { positional: string[]; opts: Record<string, unknown> } | 'error' | 'help' | 'other';
+
+async function viaCommander(args: string[], name: string): Promise<Parsed> {
+  const program = new Command('zenml-api').exitOverride().configureOutput({ writeOut: () => undefined, writeErr: () => undefined, outputError: () => undefined });
+  registerCommands(program, {} as Ctx);
+  let result: Parsed = 'other';
+  const capture = (cmd: Command) => {
+    cmd.exitOverride();
+    // The same extraction as options.ts lazy(): declared arguments, then the merged options.
+    cmd.action((...a: unknown[]) => {
+      const c = a[a.length - 1] as Command;
+      const positional = a.slice(0, c.registeredArguments.length).flatMap((v) => (Array.isArray(v) ? v : v === undefined ? [] : [v])) as string[];
+      result = c.name() === name ? { positional, opts: { ...c.optsWithGlobals() } } : 'other';
+    });
+    for (const sub of cmd.commands) capture(sub);
+  };
+  for (const c of program.commands) capture(c);
+  try {
+    await program.parseAsync(['node', 'zenml-api', ...args]);
+  } catch (e) {
+    if (!(e instanceof CommanderError)) throw e;
+    return e.code === 'commander.helpDisplayed' || e.code === 'commander.help' ? 'help' : 'error';
+  }
+  return result;
+}
+
+async function agree(spec: FastSpec, args: string[]): Promise<'fast' | 'declined'> {
+  const fast = fastParse(spec, args);
+  const slow = await viaCommander(args, spec.name);
+  if (fast === null) return 'declined';
+  expect([args, slow]).toEqual([args, fast]);
+  return 'fast';
+}
+
+const SPECS: Array<[FastSpec, string[][], string[][]]> = [
+  [FAST_TOKEN, [['token'], ['token', '--json', '--profile', 'p'], ['token', '--expires-in', '60', '--timeout', '5', '--verbose', '--no-verify-ssl'], ['token', '--jq', '.token']], [['token', 'x'], ['token', '--'], ['token', '-h']]],
+  [FAST_CURRENT_USER, [['current-user'], ['current-user', '--json', '--profile=a', '--profile', 'b']], [['current-user', 'x'], ['current-user', '--help']]],
+  [FAST_ENDPOINTS, [['endpoints'], ['endpoints', 'service_*', '-X', 'GET', '--tag', 'pipelines', '--json'], ['endpoints', '--refresh', '--profile', 'p']], [['endpoints', 'describe', 'GET', 'x'], ['endpoints', 'help'], ['endpoints', 'a', 'b']]],
+];
+
+describe('fast parser = commander', () => {
+  for (const [spec, shapes, declined] of SPECS) {
+    it(`${spec.name}: plain shapes parse exactly as commander does; others are declined`, async () => {
+      for (const s of shapes) expect([s, await agree(spec, s)]).toEqual([s, 'fast']);
+      for (const s of declined) expect([s, fastParse(spec, s)]).toEqual([s, null]);
+    });
+
+    it(`${spec.name}: agrees with commander on 300 seeded random argument lists`, async () => {
+      let seed = 7;
+      const r = () => {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        return seed / 2 ** 31;
+      };
+      const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
+      const names = spec.flags.flatMap((f) => [`--${f.long}`, ...(f.short ? [`-${f.short}`] : [])]);
+      const words = ['x', 'GET', 'describe', '-', 'a=b', '--', '-z', '--nope', 'x y', '', '.name'];
+      let fast = 0;
+      for (let n = 0; n < 300; n++) {
+        const args = [spec.name];
+        const len = Math.floor(r() * 6);
+        for (let k = 0; k < len; k++) {
+          const t = r();
+          if (t < 0.5) args.push(pick(names));
+          else if (t < 0.6) args.push(`${pick(names.filter((x) => x.startsWith('--')))}=${pick(words)}`);
+          else args.push(pick(words));
+        }
+        if ((await agree(spec, args)) === 'fast') fast += 1;
+      }
+      expect(fast).toBeGreaterThan(20);
+    });
+  }
+
+  it('call is in the table too', () => expect(fastParse(FAST_CALL, ['call', 'info'])).toEqual({ positional: ['info'], opts: { verifySsl: true } }));
+});
