@@ -45,7 +45,19 @@ interface KindValue {
  */
 export type OptionsOf<Fs extends readonly FlagSpec[]> = { [F in Fs[number] as F['key']]?: KindValue[F['kind']] };
 
-export const PROFILE_FLAG = { long: 'profile', arg: 'name', key: 'profile', kind: 'value', description: 'use this profile (default: ZENML_API_PROFILE, else the current one)' } as const satisfies FlagSpec;
+export const PROFILE_FLAG = {
+  long: 'profile',
+  arg: 'name',
+  key: 'profile',
+  kind: 'value',
+  description: 'use this profile (default: credentials in ZENML_STORE_*, else ZENML_API_PROFILE, else the current profile; see DESIGN.md)',
+} as const satisfies FlagSpec;
+
+/** The same flag on Pro commands, where it chooses whose Pro credentials (auth/resolve.ts). */
+export const PRO_PROFILE_FLAG = {
+  ...PROFILE_FLAG,
+  description: 'use the Pro credentials of this profile (default: ZENML_PRO_API_TOKEN/_KEY, else ZENML_API_PROFILE or the current profile when it holds Pro credentials, else the only profile that does)',
+} as const satisfies FlagSpec;
 
 export const NETWORK_FLAGS = [
   { long: 'timeout', arg: 'seconds', key: 'timeout', kind: 'value', description: 'give up on a request after this long (default 30, or ZENML_STORE_HTTP_TIMEOUT)' },

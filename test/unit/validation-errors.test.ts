@@ -2,11 +2,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatParsedError, parseErrorBody, parsePythonLiteral, validationProblems } from '../../src/api/error-body.js';
+import { parseErrorBody, parsePythonLiteral, validationProblems } from '../../src/api/error-body.js';
+import { apiErrorFrom } from '../../src/api/response.js';
 
 const fixtures = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/validation-errors.json'), 'utf8')) as Record<'v1' | 'v2', Array<{ label: string; body: string }>>;
 const body = (v: 'v1' | 'v2', label: string) => fixtures[v].find((e) => e.label === label)!.body;
-const show = (text: string) => formatParsedError(parseErrorBody(422, text));
+/** As cli.ts prints it: the message, then each problem on a line of its own. */
+const show = (text: string) => {
+  const e = apiErrorFrom(422, parseErrorBody(422, text), text);
+  return [e.message.replace(/^HTTP 422: /, ''), ...(e.details ?? [])].join('\n  ');
+};
 
 describe('validation errors', () => {
   it('pydantic 1 text (0.58) and pydantic 2 repr (0.85) read the same', () => {

@@ -1,6 +1,8 @@
 /** The flags of `pro …`, as data: index.ts registers them, run.ts gets their types. */
-import { jsonFlags, NETWORK_FLAGS, PROFILE_FLAG, type FlagSpec, type OptionsOf } from '../options.js';
-import { requestFlags } from '../service-account/spec.js';
+import { jsonFlags, NETWORK_FLAGS, PRO_PROFILE_FLAG, PROFILE_FLAG, type FlagSpec, type OptionsOf } from '../options.js';
+import { requestFlags as serverRequestFlags } from '../service-account/spec.js';
+
+const requestFlags = (json: string) => serverRequestFlags(json, PRO_PROFILE_FLAG);
 
 export const PRO_LOGIN_FLAGS = [
   { long: 'token', arg: 'source', key: 'token', kind: 'optional', description: "a Pro API token from the dashboard: '-' reads stdin; alone, a hidden prompt" },
@@ -8,7 +10,7 @@ export const PRO_LOGIN_FLAGS = [
   { long: 'pro-api-url', arg: 'url', key: 'proApiUrl', kind: 'value', description: 'the Pro management API (default https://cloudapi.zenml.io, or ZENML_PRO_API_URL)' },
   { long: 'insecure-storage', key: 'insecureStorage', kind: 'bool', description: 'store secrets in a 0600 file instead of the OS keychain' },
   { long: 'allow-insecure-http', key: 'allowInsecureHttp', kind: 'bool', description: 'allow a plain http:// Pro API URL on a host that is not this machine' },
-  PROFILE_FLAG,
+  { ...PROFILE_FLAG, description: 'the profile to store the Pro credentials in (default: ZENML_API_PROFILE, else the current profile, else "default")' },
   ...NETWORK_FLAGS,
   ...jsonFlags('print who was logged in, as JSON'),
 ] as const satisfies readonly FlagSpec[];

@@ -4,7 +4,9 @@ import { jsonFlags, NETWORK_FLAGS, PROFILE_FLAG, type FlagSpec, type OptionsOf }
 export const YES_FLAG = { short: 'y', long: 'yes', key: 'yes', kind: 'bool', description: 'do not ask for confirmation (required when stdin is not a terminal)' } as const satisfies FlagSpec;
 
 /** --json/--jq with this description, then --profile and the network flags: most subcommands. */
-export const requestFlags = (json: string) => [...jsonFlags(json), PROFILE_FLAG, ...NETWORK_FLAGS] as const satisfies readonly FlagSpec[];
+/** A request's flags; `profile` is PRO_PROFILE_FLAG on Pro commands, where it chooses whose Pro credentials. */
+export const requestFlags = <P extends FlagSpec = typeof PROFILE_FLAG>(json: string, profile: P = PROFILE_FLAG as unknown as P) =>
+  [...jsonFlags(json), profile, ...NETWORK_FLAGS] as const;
 
 export const SA_CREATE_FLAGS = [
   { long: 'description', arg: 'text', key: 'description', kind: 'value', description: 'what the account is for' },
