@@ -46,7 +46,14 @@ export function buildDispatcher(tls: TlsOptions | undefined, timeoutMs: number):
 }
 
 /** What went wrong below HTTP, as one message; whether a retry may help; whether the request surely never left. */
-export function describeTransportError(e: unknown, origin: string, timeoutMs: number): { message: string; retry: boolean; hint?: string; notSent?: boolean } {
+export interface TransportFailure {
+  message: string;
+  retry: boolean;
+  hint?: string;
+  notSent?: boolean;
+}
+
+export function describeTransportError(e: unknown, origin: string, timeoutMs: number): TransportFailure {
   const err = e as { code?: string; message?: string; cause?: { code?: string; message?: string } };
   const code = err.cause?.code ?? err.code ?? '';
   const host = origin.replace(/^https?:\/\//, '');
