@@ -97,7 +97,7 @@ const MiB = 1024 * 1024;
  * Far above what a ZenML server sends (an OpenAPI document of 0.85 is 1.3 MB, a page of 1000
  * items a few MB), and low enough that a hostile or broken server cannot exhaust memory.
  */
-export const MAX_BODY_BYTES = 32 * MiB;
+export const MAX_BODY_BYTES = 16 * MiB;
 
 function networkError(f: TransportFailure, cause: unknown): NetworkError {
   return new NetworkError(f.message, { cause, ...(f.hint ? { hint: f.hint } : {}) });

@@ -6,10 +6,11 @@
  * ms) under load; bench/RESULTS.md has the quiet numbers. Baseline code parses our small
  * responses fast enough. Imported before undici so that the flag is set before the module exists.
  *
- * The flag exists in the V8 of every Node.js from 20 to 24; elsewhere it is left alone, since an
- * unknown flag would print a warning. ZENML_API_WASM_TIERUP=1 keeps V8's default.
+ * It also keeps peak memory down once a large body has made the parser hot (docs/DESIGN.md,
+ * bounded reads). The flag exists in the V8 of every Node.js from 20 to 26; elsewhere it is left
+ * alone, since an unknown flag would print a warning. ZENML_API_WASM_TIERUP=1 keeps V8's default.
  */
 import { setFlagsFromString } from 'node:v8';
 
 const major = Number(process.versions.node.split('.')[0]);
-if (major >= 20 && major <= 24 && process.env.ZENML_API_WASM_TIERUP !== '1') setFlagsFromString('--liftoff-only');
+if (major >= 20 && major <= 26 && process.env.ZENML_API_WASM_TIERUP !== '1') setFlagsFromString('--liftoff-only');

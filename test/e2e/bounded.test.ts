@@ -96,7 +96,7 @@ describe('a 1 GiB body', () => {
         ? await box.run(['login', url, '--api-key', '-'], { input: 'ZENKEY_not-a-real-key', env: p.env, timeout: 30_000 })
         : await box.run(['current-user'], { env: { ...envProfile(), ...p.env }, timeout: 30_000 });
     const path = route.split(' ')[1];
-    expect(r.stderr).toBe(`zenml-api: the answer from ${url}${path} is larger than 32 MiB, the most zenml-api reads of one response\n`);
+    expect(r.stderr).toBe(`zenml-api: the answer from ${url}${path} is larger than 16 MiB, the most zenml-api reads of one response\n`);
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toBe('');
     expect(p.report().peakRssBytes).toBeLessThan(RSS_LIMIT);
@@ -122,7 +122,9 @@ describe('call without --paginate', () => {
     expect(r.stderr).toBe('');
     expect(r.exitCode).toBe(0);
     expect(received).toBe(size);
-    expect(p.report().peakRssBytes).toBeLessThan(RSS_LIMIT);
+    // Held whole, the body alone would take 256 MiB. Streamed, what is left is the garbage of
+    // chunks already written, which V8 collects only after tens of MB (external memory).
+    expect(p.report().peakRssBytes).toBeLessThan(size * 0.75);
   });
 });
 
