@@ -51,7 +51,7 @@ const USAGE = `usage: node bench/run.mjs [options]   (or: npm run bench -- [opti
   --page-size N     page size (-q size=) of the memory case (default 1000)
   --no-memory       skip the memory case
   --no-snapshot     run bin/ and dist/ in place instead of from a private copy
-  --out DIR         where RESULTS.md and results.json go (default bench/)
+  --out DIR         where RESULTS.md and results.json go (default bench/details/)
   --rerender        only rewrite RESULTS.md from the results.json in --out (after editing this script)
   -h, --help        this text
 `;
@@ -96,7 +96,7 @@ function parseOptions(argv) {
     memRuns: o.memRuns ?? 1,
     pageSize: o.pageSize ?? 1000,
     snapshot: !o.noSnapshot,
-    out: o.out ?? BENCH,
+    out: o.out ?? join(BENCH, 'details'),
     rerender: Boolean(o.rerender),
   };
 }

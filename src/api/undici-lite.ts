@@ -2,7 +2,7 @@
  * The three pieces of undici this tool uses, imported from their own files instead of undici's
  * index, which loads everything (fetch, WebSocket, caches, mocks…). Measured: the bundled chunk
  * went from ~1 MB to ~0.5 MB and its import from ~105 ms to ~50 ms, which was most of what a
- * one-request command spent beyond Node's own start-up (bench/RESULTS.md).
+ * one-request command spent beyond Node's own start-up (bench/details/RESULTS.md).
  *
  * These are undici's internal paths (it has no "exports" map), pinned by the ^7 range in
  * package.json; a change of layout fails the build, and every e2e test goes through here.

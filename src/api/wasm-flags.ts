@@ -3,7 +3,7 @@
  * baseline compiler (Liftoff) and then again, on background threads, with its optimizing one
  * (TurboFan); a short-lived CLI pays for that second compile in full, and its exit waits for it.
  * Measured on the team machine: one GET went from ~1.08 s to ~0.65 s wall (user CPU 522 → 350
- * ms) under load; bench/RESULTS.md has the quiet numbers. Baseline code parses our small
+ * ms) under load; bench/details/RESULTS.md has the quiet numbers. Baseline code parses our small
  * responses fast enough. Imported before undici so that the flag is set before the module exists.
  *
  * It also keeps peak memory down once a large body has made the parser hot (docs/DESIGN.md,
