@@ -1,5 +1,5 @@
 /**
- * The one HTTP pipeline of zenml-api, over undici. Loaded only by commands that go to the network.
+ * The one HTTP pipeline of zenml-api, over node:http (api/transport.ts). Loaded only by commands that go to the network.
  *
  * - joins paths to the base URL and refuses other origins, so the bearer token never leaves it;
  * - adds `Authorization: Bearer` from a TokenProvider, `User-Agent`, `X-Request-ID`, and an
@@ -11,15 +11,13 @@
  * - on a 401 that means "token expired or bad", asks the TokenProvider to renew once and retries once.
  */
 import { randomUUID } from 'node:crypto';
-import type { Dispatcher } from 'undici';
 import { CliError, InterruptedError, NetworkError, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { parseErrorBody } from './error-body.js';
 import { redact } from './redact.js';
 import { apiErrorFrom, headerValue, isRenewable401, makeResponse, type HttpResponse } from './response.js';
 import { backoffDelay, DEFAULT_RETRY, defaultSleep, parseRetryAfter, RETRY_STATUSES, SAFE_METHODS, UNPROCESSED_STATUSES, type RetryPolicy } from './retry.js';
-import { buildDispatcher, describeTransportError, type TlsOptions, type TransportFailure } from './transport.js';
-import { request as undiciRequest } from './undici-lite.js';
+import { buildTransport, describeTransportError, type TlsOptions, type Transport, type TransportFailure } from './transport.js';
 
 export type { HttpResponse, RetryPolicy, TlsOptions };
 export { apiErrorFrom, backoffDelay, defaultSleep, isRenewable401, parseRetryAfter };
@@ -133,8 +131,8 @@ const joined = (chunks: Buffer[], size: number) => (chunks.length === 1 ? chunks
  */
 export async function readBounded(body: Body, headers: HttpResponse['headers'], cap: number, url: URL): Promise<Buffer> {
   const tooLarge = () => {
-    // A body left unread would keep its connection (and the process) waiting; undici reports
-    // its destruction as an 'error' event, which is no news here.
+    // A body left unread would keep its connection (and the process) waiting; its destruction
+    // may come back as an 'error' event, which is no news here.
     body.on?.('error', () => undefined);
     body.destroy?.();
     return new NetworkError(`the answer from ${url.origin}${url.pathname} is larger than ${cap >= MiB ? `${+(cap / MiB).toFixed(2)} MiB` : `${cap} bytes`}, the most zenml-api reads of one response`);
@@ -159,7 +157,7 @@ export class HttpClient {
   private readonly opts: ClientOptions;
   private readonly policy: RetryPolicy;
   private readonly timeoutMs: number;
-  private dispatcher: Dispatcher | undefined;
+  private transport: Transport | undefined;
 
   constructor(opts: ClientOptions) {
     const u = new URL(opts.baseUrl);
@@ -170,15 +168,14 @@ export class HttpClient {
     this.timeoutMs = opts.timeoutMs ?? 30_000;
   }
 
-  private getDispatcher(): Dispatcher {
-    this.dispatcher ??= buildDispatcher(this.opts.tls, this.timeoutMs);
-    return this.dispatcher;
+  private getTransport(): Transport {
+    this.transport ??= buildTransport(this.opts.tls);
+    return this.transport;
   }
 
   async close(): Promise<void> {
-    const d = this.dispatcher;
-    this.dispatcher = undefined;
-    if (d) await d.close().catch(() => undefined);
+    this.transport?.close();
+    this.transport = undefined;
   }
 
   /** Resolves a request path to a URL on this client's origin; anything else is a UsageError. */
@@ -252,8 +249,8 @@ export class HttpClient {
       let status: number;
       let resHeaders: HttpResponse['headers'];
       let body: Buffer;
-      // One deadline for the whole attempt, body included (undici's own timeouts only bound the
-      // silence between bytes), aborted also by Ctrl-C; released when the attempt ends
+      // One deadline for the whole attempt, connection, headers and body, aborted also by
+      // Ctrl-C; released when the attempt ends
       // (AbortSignal.timeout/any keep every attempt alive until the timer fires).
       const attemptCtl = new AbortController();
       let timedOut = false;
@@ -273,14 +270,14 @@ export class HttpClient {
         if (e instanceof CliError) return e;
         const d: TransportFailure = timedOut
           ? { message: `no complete answer from ${url.host} within ${timeoutMs / 1000} s`, retry: false, hint: 'Use --timeout or ZENML_STORE_HTTP_TIMEOUT to wait longer.' }
-          : describeTransportError(e, this.origin, timeoutMs);
+          : describeTransportError(e, this.origin);
         this.log(`< ${method} ${url.href}: ${d.message} (${Date.now() - t0} ms)`);
         return d;
       };
       let handedOver = false;
       try {
-        const res = await undiciRequest(this.getDispatcher(), url, {
-          method: method as Dispatcher.HttpMethod,
+        const res = await this.getTransport().request(url, {
+          method,
           headers,
           body: ro.body ?? null,
           signal: attemptCtl.signal,
