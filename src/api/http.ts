@@ -14,13 +14,14 @@ import { randomUUID } from 'node:crypto';
 import { CliError, InterruptedError, NetworkError, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { parseErrorBody } from './error-body.js';
+import { MAX_BODY_BYTES } from './limits.js';
 import { redact } from './redact.js';
 import { apiErrorFrom, headerValue, isRenewable401, makeResponse, type HttpResponse } from './response.js';
 import { backoffDelay, DEFAULT_RETRY, defaultSleep, parseRetryAfter, RETRY_STATUSES, SAFE_METHODS, UNPROCESSED_STATUSES, type RetryPolicy } from './retry.js';
 import { buildTransport, describeTransportError, type TlsOptions, type Transport, type TransportFailure } from './transport.js';
 
 export type { HttpResponse, RetryPolicy, TlsOptions };
-export { apiErrorFrom, backoffDelay, defaultSleep, isRenewable401, parseRetryAfter };
+export { apiErrorFrom, backoffDelay, defaultSleep, isRenewable401, MAX_BODY_BYTES, parseRetryAfter };
 
 export interface TokenProvider {
   /** The bearer token to send, or null to send none. */
@@ -89,13 +90,6 @@ export interface StreamedResponse {
 }
 
 const MiB = 1024 * 1024;
-
-/**
- * The most bytes of one answer the tool reads whole (every body it parses, and error bodies).
- * Far above what a ZenML server sends (an OpenAPI document of 0.85 is 1.3 MB, a page of 1000
- * items a few MB), and low enough that a hostile or broken server cannot exhaust memory.
- */
-export const MAX_BODY_BYTES = 16 * MiB;
 
 function networkError(f: TransportFailure, cause: unknown): NetworkError {
   return new NetworkError(f.message, { cause, ...(f.hint ? { hint: f.hint } : {}) });

@@ -2,6 +2,7 @@
  * Typed calls of the ZenML server API (docs/zenml-api.md §2-§3), over the HTTP pipeline.
  */
 import { NetworkError } from '../errors.js';
+import { SMALL_BODY_BYTES } from './limits.js';
 import type { HttpClient, HttpResponse } from './http.js';
 
 export interface ServerInfo {
@@ -70,7 +71,7 @@ export class ZenmlApi {
   constructor(readonly http: HttpClient) {}
 
   async info(): Promise<ServerInfo> {
-    const res = await this.http.request({ path: `${API}/info`, auth: false });
+    const res = await this.http.request({ path: `${API}/info`, auth: false, maxBytes: SMALL_BODY_BYTES });
     return expectObject<ServerInfo>(res, '/api/v1/info', (v) => typeof v.id === 'string' && typeof v.version === 'string');
   }
 
@@ -83,6 +84,7 @@ export class ZenmlApi {
       headers: { ...FORM, ...headers },
       auth: false,
       renewOn401: false,
+      maxBytes: SMALL_BODY_BYTES,
     });
     return expectObject<LoginResponse>(res, 'the login', (v) => typeof v.access_token === 'string' && v.access_token !== '');
   }
@@ -100,7 +102,7 @@ export class ZenmlApi {
   }
 
   async currentUser(): Promise<Entity> {
-    const res = await this.http.request({ path: `${API}/current-user` });
+    const res = await this.http.request({ path: `${API}/current-user`, maxBytes: SMALL_BODY_BYTES });
     return expectObject<Entity>(res, '/api/v1/current-user', (v) => typeof v.id === 'string');
   }
 
@@ -109,7 +111,7 @@ export class ZenmlApi {
     const query: Record<string, string> = isOldServer(serverVersion)
       ? { expires_minutes: String(Math.max(1, Math.ceil(expiresInSeconds / 60))) }
       : { token_type: 'generic', expires_in: String(expiresInSeconds) };
-    const res = await this.http.request({ path: `${API}/api_token`, query });
+    const res = await this.http.request({ path: `${API}/api_token`, query, maxBytes: SMALL_BODY_BYTES });
     const v = res.json<unknown>();
     if (typeof v !== 'string' || v === '') throw new NetworkError('the server answered /api/v1/api_token with something that is not a token');
     return v;
@@ -122,6 +124,7 @@ export class ZenmlApi {
       body: form({ client_id: clientId }),
       headers: FORM,
       auth: false,
+      maxBytes: SMALL_BODY_BYTES,
     });
     return expectObject<DeviceAuthorization>(res, 'the device authorization', (v) => typeof v.device_code === 'string' && typeof v.user_code === 'string');
   }
@@ -133,6 +136,7 @@ export class ZenmlApi {
       path: `${API}/login`,
       body: form({ grant_type: DEVICE_GRANT, client_id: clientId, device_code: deviceCode }),
       headers: FORM,
+      maxBytes: SMALL_BODY_BYTES,
       auth: false,
       renewOn401: false,
       allowErrorStatus: true,

@@ -15,8 +15,13 @@ import { BIN, ROOT, Sandbox } from '../support/cli.js';
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
-/** What the tool may use at most, whatever the server sends. */
+/** What the tool may use at most, whatever the server sends (issue 15). */
 const RSS_LIMIT = 100 * MiB;
+/**
+ * The same for a body under the general 16 MiB cap, which may be held whole: its chunks keep the
+ * socket buffers they point into, and V8 collects garbage buffers late, so allow twice the cap.
+ */
+const RSS_LIMIT_GENERAL_CAP = 128 * MiB;
 
 type Route = (req: IncomingMessage, res: ServerResponse) => void;
 let routes: Record<string, Route> = {};
@@ -84,22 +89,23 @@ const envProfile = () => ({ ZENML_STORE_URL: url, ZENML_STORE_API_TOKEN: 'opaque
 
 describe('a 1 GiB body', () => {
   it.each([
-    ['current-user', 'GET /api/v1/current-user', 'with its Content-Length', true],
-    ['current-user', 'GET /api/v1/current-user', 'sent chunked', false],
-    ['login', 'POST /api/v1/login', 'with its Content-Length', true],
-    ['login', 'POST /api/v1/login', 'sent chunked', false],
-  ] as const)('from %s (%s, %s) ends with one line, exit 1, in bounded memory', async (command, route, _how, declared) => {
+    ['current-user', 'GET /api/v1/current-user', 'with its Content-Length', true, '1 MiB'],
+    ['current-user', 'GET /api/v1/current-user', 'sent chunked', false, '1 MiB'],
+    ['login', 'POST /api/v1/login', 'with its Content-Length', true, '1 MiB'],
+    ['login', 'POST /api/v1/login', 'sent chunked', false, '1 MiB'],
+    ['call --paginate', 'GET /api/v1/pipelines', 'sent chunked', false, '16 MiB'],
+  ] as const)('from %s (%s, %s) ends with one line, exit 1, in bounded memory', async (command, route, _how, declared, cap) => {
     routes = { [route]: huge(GiB, declared) };
     const p = probed();
     const r =
       command === 'login'
         ? await box.run(['login', url, '--api-key', '-'], { input: 'ZENKEY_not-a-real-key', env: p.env, timeout: 30_000 })
-        : await box.run(['current-user'], { env: { ...envProfile(), ...p.env }, timeout: 30_000 });
+        : await box.run(command === 'current-user' ? ['current-user'] : ['call', 'pipelines', '--paginate'], { env: { ...envProfile(), ...p.env }, timeout: 30_000 });
     const path = route.split(' ')[1];
-    expect(r.stderr).toBe(`zenml-api: the answer from ${url}${path} is larger than 16 MiB, the most zenml-api reads of one response\n`);
+    expect(r.stderr).toBe(`zenml-api: the answer from ${url}${path} is larger than ${cap}, the most zenml-api reads of one response\n`);
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toBe('');
-    expect(p.report().peakRssBytes).toBeLessThan(RSS_LIMIT);
+    expect(p.report().peakRssBytes).toBeLessThan(cap === '1 MiB' ? RSS_LIMIT : RSS_LIMIT_GENERAL_CAP);
   });
 });
 
