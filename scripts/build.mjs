@@ -8,7 +8,7 @@
 //                           table (cli-table3 + chalk, table output)
 //
 // CommonJS because Node's ES module loader costs more than our whole hot path and makes a large
-// module slower to load than require() does (measured: bench/RESULTS.md). esbuild keeps a dynamic
+// module slower to load than require() does (measured: bench/details/RESULTS.md). esbuild keeps a dynamic
 // import() of our own modules lazy in a CommonJS bundle (each such module is wrapped in an
 // initialiser), but cannot split a CommonJS bundle into chunks, so the large packages are separate
 // bundles instead: a command never compiles a package it does not use.

