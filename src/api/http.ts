@@ -131,7 +131,20 @@ export async function readBounded(body: Body, headers: HttpResponse['headers'], 
     body.destroy?.();
     return new NetworkError(`the answer from ${url.origin}${url.pathname} is larger than ${cap >= MiB ? `${+(cap / MiB).toFixed(2)} MiB` : `${cap} bytes`}, the most zenml-api reads of one response`);
   };
-  if (Number(headerValue(headers['content-length']) ?? NaN) > cap) throw tooLarge();
+  const declared = Number(headerValue(headers['content-length']) ?? NaN);
+  if (declared > cap) throw tooLarge();
+  if (Number.isSafeInteger(declared) && declared >= 0) {
+    // One buffer of the announced size, not a list of chunks joined at the end: the chunks and
+    // their join were alive at once, which set the peak memory of --paginate.
+    const out = Buffer.allocUnsafe(declared);
+    let at = 0;
+    for await (const chunk of body) {
+      if (at + chunk.length > declared) break; // the parser never delivers more than announced
+      chunk.copy(out, at);
+      at += chunk.length;
+    }
+    return at === declared ? out : out.subarray(0, at);
+  }
   const r = await readUpTo(body[Symbol.asyncIterator](), cap);
   if (!r.ended) throw tooLarge();
   return joined(r.chunks, r.size);
