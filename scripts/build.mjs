@@ -4,14 +4,14 @@
 //   dist/fast.cjs           the hot paths (`--version`, `--help`, `token` with a valid stored token)
 //   dist/cli.cjs            everything else: our code and the small dependencies
 //   dist/vendor/<name>.cjs  the large dependencies, each require()d only by the code that uses it:
-//                           undici (network commands), commander (commands parsed by commander),
+//                           proxy (proxy agents, only with a proxy set), commander (commands parsed by commander),
 //                           jq (jq-wasm, --jq only)
 //
 // CommonJS because Node's ES module loader costs more than our whole hot path and makes a large
-// module slower to load than require() does (measured: bench/RESULTS.md). esbuild keeps a dynamic
+// module slower to load than require() does (measured: bench/details/RESULTS.md). esbuild keeps a dynamic
 // import() of our own modules lazy in a CommonJS bundle (each such module is wrapped in an
 // initialiser), but cannot split a CommonJS bundle into chunks, so the large packages are separate
-// bundles instead: a command that never sends a request never compiles undici's 0.5 MB.
+// bundles instead: a command never compiles a package it does not use.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
@@ -25,7 +25,7 @@ const old = new URL('../dist.old', import.meta.url);
 rmSync(out, { recursive: true, force: true });
 
 // dist/vendor/<name>.cjs: the npm packages each one holds.
-const VENDOR = { undici: ['undici'], commander: ['commander'], jq: ['jq-wasm'] };
+const VENDOR = { proxy: ['proxy-from-env', 'https-proxy-agent', 'http-proxy-agent'], commander: ['commander'], jq: ['jq-wasm'] };
 const vendorOf = (specifier) => Object.keys(VENDOR).find((v) => VENDOR[v].some((p) => specifier === p || specifier.startsWith(`${p}/`)));
 
 const common = {
@@ -58,7 +58,7 @@ const importMeta = {
 };
 
 // The CLI. Every import of a vendored package becomes a lazy require() of its bundle, keyed by
-// the import specifier (undici is imported by its internal file paths: src/api/undici-lite.ts).
+// the import specifier.
 const vendorSpecifiers = Object.fromEntries(Object.keys(VENDOR).map((v) => [v, new Set()]));
 const cli = await build({
   ...cjs,
@@ -99,7 +99,7 @@ for (const [v, specifiers] of Object.entries(vendorSpecifiers)) {
   });
   bundled[`dist.next/vendor/${v}.cjs`] = Object.keys(r.metafile.inputs).filter((i) => i !== `vendor-${v}.js`);
 }
-// A module in two of these bundles would exist twice at run time (two undici dispatchers, two
+// A module in two of these bundles would exist twice at run time (two agent classes, two
 // commander classes): refuse, and say which.
 const owner = new Map();
 for (const [file, inputs] of Object.entries(bundled)) {

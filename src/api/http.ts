@@ -1,5 +1,5 @@
 /**
- * The one HTTP pipeline of zenml-api, over undici. Loaded only by commands that go to the network.
+ * The one HTTP pipeline of zenml-api, over node:http (api/transport.ts). Loaded only by commands that go to the network.
  *
  * - joins paths to the base URL and refuses other origins, so the bearer token never leaves it;
  * - adds `Authorization: Bearer` from a TokenProvider, `User-Agent`, `X-Request-ID`, and an
@@ -11,18 +11,17 @@
  * - on a 401 that means "token expired or bad", asks the TokenProvider to renew once and retries once.
  */
 import { randomUUID } from 'node:crypto';
-import type { Dispatcher } from 'undici';
-import { InterruptedError, NetworkError, UsageError } from '../errors.js';
+import { CliError, InterruptedError, NetworkError, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { parseErrorBody } from './error-body.js';
+import { MAX_BODY_BYTES } from './limits.js';
 import { redact } from './redact.js';
 import { apiErrorFrom, headerValue, isRenewable401, makeResponse, type HttpResponse } from './response.js';
 import { backoffDelay, DEFAULT_RETRY, defaultSleep, parseRetryAfter, RETRY_STATUSES, SAFE_METHODS, UNPROCESSED_STATUSES, type RetryPolicy } from './retry.js';
-import { buildDispatcher, describeTransportError, type TlsOptions } from './transport.js';
-import { request as undiciRequest } from './undici-lite.js';
+import { buildTransport, describeTransportError, type TlsOptions, type Transport, type TransportFailure } from './transport.js';
 
 export type { HttpResponse, RetryPolicy, TlsOptions };
-export { apiErrorFrom, backoffDelay, defaultSleep, isRenewable401, parseRetryAfter };
+export { apiErrorFrom, backoffDelay, defaultSleep, isRenewable401, MAX_BODY_BYTES, parseRetryAfter };
 
 export interface TokenProvider {
   /** The bearer token to send, or null to send none. */
@@ -77,6 +76,78 @@ export interface RequestOptions {
   allowErrorStatus?: boolean;
   /** Per-request deadline override. */
   timeoutMs?: number;
+  /** The most bytes of the answer to read (default MAX_BODY_BYTES). */
+  maxBytes?: number;
+}
+
+/** A successful answer whose body has not been read (HttpClient.requestStream). */
+export interface StreamedResponse {
+  status: number;
+  headers: HttpResponse['headers'];
+  url: string;
+  /** Must be consumed to the end (or returned early): the attempt's deadline runs until then. */
+  stream: AsyncIterable<Buffer>;
+}
+
+const MiB = 1024 * 1024;
+
+function networkError(f: TransportFailure, cause: unknown): NetworkError {
+  return new NetworkError(f.message, { cause, ...(f.hint ? { hint: f.hint } : {}) });
+}
+
+/**
+ * How much of a successful answer requestStream() reads before it hands the rest over as a
+ * stream: an answer that ends within it is returned whole, so a connection lost midway can still
+ * be retried; past it, bytes already printed cannot be taken back, and a failure ends the command.
+ */
+export const STREAM_AFTER_BYTES = 1 * MiB;
+
+type Body = AsyncIterable<Buffer> & { destroy?: () => void; on?: (event: 'error', listener: () => void) => void };
+
+/** Reads until the body ends or more than `limit` bytes have come. */
+async function readUpTo(it: AsyncIterator<Buffer>, limit: number): Promise<{ chunks: Buffer[]; size: number; ended: boolean }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  while (size <= limit) {
+    const r = await it.next();
+    if (r.done) return { chunks, size, ended: true };
+    chunks.push(r.value);
+    size += r.value.length;
+  }
+  return { chunks, size, ended: false };
+}
+
+const joined = (chunks: Buffer[], size: number) => (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+
+/**
+ * Reads a body whole, refusing more than `cap` bytes: by its Content-Length, else as it arrives.
+ * `url` names the answer in the error (without its query).
+ */
+export async function readBounded(body: Body, headers: HttpResponse['headers'], cap: number, url: URL): Promise<Buffer> {
+  const tooLarge = () => {
+    // A body left unread would keep its connection (and the process) waiting; its destruction
+    // may come back as an 'error' event, which is no news here.
+    body.on?.('error', () => undefined);
+    body.destroy?.();
+    return new NetworkError(`the answer from ${url.origin}${url.pathname} is larger than ${cap >= MiB ? `${+(cap / MiB).toFixed(2)} MiB` : `${cap} bytes`}, the most zenml-api reads of one response`);
+  };
+  const declared = Number(headerValue(headers['content-length']) ?? NaN);
+  if (declared > cap) throw tooLarge();
+  if (Number.isSafeInteger(declared) && declared >= 0) {
+    // One buffer of the announced size, not a list of chunks joined at the end: the chunks and
+    // their join were alive at once, which set the peak memory of --paginate.
+    const out = Buffer.allocUnsafe(declared);
+    let at = 0;
+    for await (const chunk of body) {
+      if (at + chunk.length > declared) break; // the parser never delivers more than announced
+      chunk.copy(out, at);
+      at += chunk.length;
+    }
+    return at === declared ? out : out.subarray(0, at);
+  }
+  const r = await readUpTo(body[Symbol.asyncIterator](), cap);
+  if (!r.ended) throw tooLarge();
+  return joined(r.chunks, r.size);
 }
 
 function appendQuery(url: URL, query: QueryInput | undefined): void {
@@ -93,7 +164,7 @@ export class HttpClient {
   private readonly opts: ClientOptions;
   private readonly policy: RetryPolicy;
   private readonly timeoutMs: number;
-  private dispatcher: Dispatcher | undefined;
+  private transport: Transport | undefined;
 
   constructor(opts: ClientOptions) {
     const u = new URL(opts.baseUrl);
@@ -104,15 +175,14 @@ export class HttpClient {
     this.timeoutMs = opts.timeoutMs ?? 30_000;
   }
 
-  private getDispatcher(): Dispatcher {
-    this.dispatcher ??= buildDispatcher(this.opts.tls, this.timeoutMs);
-    return this.dispatcher;
+  private getTransport(): Transport {
+    this.transport ??= buildTransport(this.opts.tls);
+    return this.transport;
   }
 
   async close(): Promise<void> {
-    const d = this.dispatcher;
-    this.dispatcher = undefined;
-    if (d) await d.close().catch(() => undefined);
+    this.transport?.close();
+    this.transport = undefined;
   }
 
   /** Resolves a request path to a URL on this client's origin; anything else is a UsageError. */
@@ -139,7 +209,21 @@ export class HttpClient {
     this.opts.log(redact(line, this.opts.secrets?.() ?? []));
   }
 
-  async request(ro: RequestOptions): Promise<HttpResponse> {
+  /** Sends a request and reads its answer whole (at most `maxBytes`, see MAX_BODY_BYTES). */
+  request(ro: RequestOptions): Promise<HttpResponse> {
+    return this.exchange(ro, false) as Promise<HttpResponse>;
+  }
+
+  /**
+   * Like request(), but a successful answer (status < 400) comes back unread: its body is a
+   * stream the caller must consume, still under the request's deadline. Error answers are read
+   * whole, as request() does, since they are parsed and may be retried.
+   */
+  requestStream(ro: RequestOptions): Promise<HttpResponse | StreamedResponse> {
+    return this.exchange(ro, true);
+  }
+
+  private async exchange(ro: RequestOptions, stream: boolean): Promise<HttpResponse | StreamedResponse> {
     const method = (ro.method ?? 'GET').toUpperCase();
     const url = this.resolve(ro.path, ro.query);
     const idempotencyKey = randomUUID();
@@ -149,6 +233,8 @@ export class HttpClient {
     const wantAuth = ro.auth !== false && this.opts.tokenProvider !== undefined;
     const repeatable = SAFE_METHODS.has(method) || this.opts.dedupesRetries !== false;
     const userHasAuth = Object.keys(ro.headers ?? {}).some((k) => k.toLowerCase() === 'authorization');
+    const timeoutMs = ro.timeoutMs ?? this.timeoutMs;
+    const maxBytes = ro.maxBytes ?? MAX_BODY_BYTES;
     let renewed = false;
     let attempt = 0;
 
@@ -170,39 +256,60 @@ export class HttpClient {
       let status: number;
       let resHeaders: HttpResponse['headers'];
       let body: Buffer;
-      // One controller per attempt, aborted by its deadline or by Ctrl-C, and both released when
-      // the attempt ends (AbortSignal.timeout/any keep every attempt alive until the timer fires).
+      // One deadline for the whole attempt, connection, headers and body, aborted also by
+      // Ctrl-C; released when the attempt ends
+      // (AbortSignal.timeout/any keep every attempt alive until the timer fires).
       const attemptCtl = new AbortController();
       let timedOut = false;
       const deadline = setTimeout(() => {
         timedOut = true;
         attemptCtl.abort();
-      }, ro.timeoutMs ?? this.timeoutMs);
+      }, timeoutMs);
       const onInterrupt = () => attemptCtl.abort();
       this.opts.signal?.addEventListener('abort', onInterrupt, { once: true });
-      const signal = attemptCtl.signal;
+      const release = () => {
+        clearTimeout(deadline);
+        this.opts.signal?.removeEventListener('abort', onInterrupt);
+      };
+      // What ended the attempt: a typed error as it is, or a transport failure to describe.
+      const failure = (e: unknown): CliError | TransportFailure => {
+        if (this.opts.signal?.aborted) return new InterruptedError();
+        if (e instanceof CliError) return e;
+        const d: TransportFailure = timedOut
+          ? { message: `no complete answer from ${url.host} within ${timeoutMs / 1000} s`, retry: false, hint: 'Use --timeout or ZENML_STORE_HTTP_TIMEOUT to wait longer.' }
+          : describeTransportError(e, this.origin);
+        this.log(`< ${method} ${url.href}: ${d.message} (${Date.now() - t0} ms)`);
+        return d;
+      };
+      let handedOver = false;
       try {
-        const res = await undiciRequest(this.getDispatcher(), url, {
-          method: method as Dispatcher.HttpMethod,
+        const res = await this.getTransport().request(url, {
+          method,
           headers,
           body: ro.body ?? null,
-          signal,
+          signal: attemptCtl.signal,
         });
         status = res.statusCode;
         resHeaders = res.headers;
-        body = Buffer.from(await res.body.arrayBuffer());
+        // Only a 2xx streams: a 3xx goes through makeResponse, which refuses to follow it.
+        if (stream && status >= 200 && status < 300) {
+          const it = res.body[Symbol.asyncIterator]();
+          const head = await readUpTo(it, STREAM_AFTER_BYTES);
+          if (head.ended) body = joined(head.chunks, head.size);
+          else {
+            handedOver = true;
+            this.log(`< ${status} ${method} ${url.href} (${Date.now() - t0} ms, streamed)`);
+            return { status, headers: resHeaders, url: url.href, stream: this.guarded(head.chunks, it, release, failure) };
+          }
+        } else body = await readBounded(res.body, resHeaders, maxBytes, url);
       } catch (e) {
-        if (this.opts.signal?.aborted) throw new InterruptedError();
-        const d = timedOut
-          ? { message: `no complete answer from ${url.host} within ${(ro.timeoutMs ?? this.timeoutMs) / 1000} s`, retry: false, hint: 'Use --timeout or ZENML_STORE_HTTP_TIMEOUT to wait longer.' }
-          : describeTransportError(e, this.origin, ro.timeoutMs ?? this.timeoutMs);
-        this.log(`< ${method} ${url.href}: ${d.message} (${Date.now() - t0} ms)`);
-        const mayRetry = d.retry && (repeatable || d.notSent === true);
+        const f = failure(e);
+        if (f instanceof CliError) throw f;
+        const mayRetry = f.retry && (repeatable || f.notSent === true);
         if (mayRetry && ro.retry !== false && (await this.waitBeforeRetry(attempt, null, started, sleep, random))) continue;
-        throw new NetworkError(d.message, { cause: e, ...(d.hint ? { hint: d.hint } : {}) });
+        throw networkError(f, e);
       } finally {
-        clearTimeout(deadline);
-        this.opts.signal?.removeEventListener('abort', onInterrupt);
+        if (!handedOver) release();
       }
       this.log(`< ${status} ${method} ${url.href} (${Date.now() - t0} ms, ${body.length} bytes)`);
 
@@ -235,6 +342,28 @@ export class HttpClient {
       }
       if (ro.allowErrorStatus) return response;
       throw apiErrorFrom(status, parsed, response.text());
+    }
+  }
+
+  /** The body of a streamed answer: the attempt's deadline and Ctrl-C end it, as typed errors. */
+  private async *guarded(
+    head: Buffer[],
+    rest: AsyncIterator<Buffer>,
+    release: () => void,
+    failure: (e: unknown) => CliError | TransportFailure,
+  ): AsyncGenerator<Buffer> {
+    let ended = false;
+    try {
+      yield* head;
+      for (let r = await rest.next(); !r.done; r = await rest.next()) yield r.value;
+      ended = true;
+    } catch (e) {
+      ended = true;
+      const f = failure(e);
+      throw f instanceof CliError ? f : networkError(f, e);
+    } finally {
+      release();
+      if (!ended) await rest.return?.(); // the caller stopped early: drop the connection
     }
   }
 

@@ -3,7 +3,7 @@
  *
  * Why: `call --paginate` of a long list parsed every page into thousands of objects only to
  * serialize each again, and those objects, alive while a page was printed, were what V8's
- * young generation kept and promoted: peak memory grew with the list (bench/RESULTS.md). Here a
+ * young generation kept and promoted: peak memory grew with the list (bench/details/RESULTS.md). Here a
  * validating scan of the bytes (RFC 8259 grammar) marks where each item starts and ends; an item
  * that `JSON.stringify(JSON.parse(bytes))` would print byte for byte the same is copied out as
  * it is, and the others are parsed and printed again: insignificant whitespace, escapes,

@@ -62,7 +62,7 @@ export class PageError extends CliError {
  * browsers keep for HTTP/1.1, a load servers are built to take from one client (a ZenML server
  * runs list endpoints on a thread pool of 40 with a database pool of 20). Measured on 40 pages
  * of 25 ms: 4 at a time took the whole command to 0.40x of one after another, 6 at a time to
- * the figure in bench/RESULTS.md.
+ * the figure in bench/details/RESULTS.md.
  */
 export const DEFAULT_CONCURRENCY = 6;
 

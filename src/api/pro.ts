@@ -1,5 +1,6 @@
 /** Typed calls of the ZenML Pro management API (docs/zenml-api.md §8). */
 import { NetworkError } from '../errors.js';
+import { SMALL_BODY_BYTES } from './limits.js';
 import type { HttpClient } from './http.js';
 import { form, type LoginResponse } from './zenml.js';
 
@@ -54,6 +55,7 @@ export class ProApi {
       headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${apiKey}` },
       auth: false,
       renewOn401: false,
+      maxBytes: SMALL_BODY_BYTES,
     });
     const v = res.json<LoginResponse>();
     if (!v || typeof v.access_token !== 'string' || v.access_token === '') bad('/auth/login');
@@ -61,7 +63,7 @@ export class ProApi {
   }
 
   async me(): Promise<ProUser> {
-    const v = (await this.http.request({ path: '/users/me' })).json<ProUser>();
+    const v = (await this.http.request({ path: '/users/me', maxBytes: SMALL_BODY_BYTES })).json<ProUser>();
     if (!v || typeof v !== 'object' || typeof v.id !== 'string') bad('/users/me');
     return v;
   }

@@ -1,10 +1,19 @@
-/** The connection side of the pipeline: undici dispatchers (TLS, proxies) and transport errors. */
+/**
+ * The connection side of the pipeline: node:http/node:https with keep-alive agents (TLS options,
+ * proxies from the environment) and transport errors as one message.
+ *
+ * Over node:http rather than undici (docs/DESIGN.md, "transport"): Node's own client is already
+ * in the binary, so a one-request command loads no HTTP library and compiles no WebAssembly
+ * parser. Proxies are the one part Node 20 lacks: `proxy-from-env` decides from HTTPS_PROXY,
+ * HTTP_PROXY and NO_PROXY, `https-proxy-agent` tunnels https through CONNECT and
+ * `http-proxy-agent` sends plain http in absolute form; they are loaded only when a proxy
+ * variable is set.
+ */
 import { readFileSync } from 'node:fs';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { rootCertificates } from 'node:tls';
-import './wasm-flags.js'; // before undici: see there
-import type { Dispatcher } from 'undici';
 import { UsageError } from '../errors.js';
-import { Agent, EnvHttpProxyAgent } from './undici-lite.js';
 
 export interface TlsOptions {
   /** Path of a PEM CA bundle (or the PEM text itself), added to the system roots. */
@@ -13,42 +22,113 @@ export interface TlsOptions {
   insecure?: boolean;
 }
 
-export function buildDispatcher(tls: TlsOptions | undefined, timeoutMs: number): Dispatcher {
-  const connect: Record<string, unknown> = {};
-  if (tls?.insecure) connect.rejectUnauthorized = false;
-  if (tls?.caFile) {
-    let pem: string;
-    if (tls.caFile.includes('-----BEGIN')) pem = tls.caFile; // PEM text (ZENML_STORE_VERIFY_SSL allows it)
-    else
-      try {
-        pem = readFileSync(tls.caFile, 'utf8');
-      } catch (e) {
-        throw new UsageError(`cannot read CA bundle ${tls.caFile}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-      }
-    const extra: string[] = [];
-    const extraFile = process.env.NODE_EXTRA_CA_CERTS;
-    if (extraFile) {
-      try {
-        extra.push(readFileSync(extraFile, 'utf8'));
-      } catch {
-        /* Node already warned about it */
+export interface TransportRequest {
+  method: string;
+  headers: Record<string, string>;
+  body: string | Uint8Array | null;
+  signal: AbortSignal;
+}
+
+export interface TransportResponse {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** Readable; consume it or destroy it. */
+  body: IncomingMessage;
+}
+
+export interface Transport {
+  request(url: URL, req: TransportRequest): Promise<TransportResponse>;
+  /** Closes idle keep-alive connections. */
+  close(): void;
+}
+
+const PROXY_VARS = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
+
+function tlsOptions(tls: TlsOptions | undefined): { ca?: string[]; rejectUnauthorized?: boolean } {
+  if (tls?.insecure) return { rejectUnauthorized: false };
+  if (!tls?.caFile) return {};
+  let pem: string;
+  if (tls.caFile.includes('-----BEGIN')) pem = tls.caFile; // PEM text (ZENML_STORE_VERIFY_SSL allows it)
+  else
+    try {
+      pem = readFileSync(tls.caFile, 'utf8');
+    } catch (e) {
+      throw new UsageError(`cannot read CA bundle ${tls.caFile}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    }
+  // `ca` replaces Node's default trust: keep the system roots and NODE_EXTRA_CA_CERTS beside it.
+  const extra: string[] = [];
+  const extraFile = process.env.NODE_EXTRA_CA_CERTS;
+  if (extraFile) {
+    try {
+      extra.push(readFileSync(extraFile, 'utf8'));
+    } catch {
+      /* Node already warned about it */
+    }
+  }
+  return { ca: [...rootCertificates, ...extra, pem] };
+}
+
+export function buildTransport(tls: TlsOptions | undefined): Transport {
+  const tlsOpts = tlsOptions(tls);
+  const agents = new Map<string, HttpAgent>();
+  const agent = (key: string, make: () => HttpAgent) => {
+    let a = agents.get(key);
+    if (!a) agents.set(key, (a = make()));
+    return a;
+  };
+  const proxied = PROXY_VARS.some((k) => process.env[k]);
+
+  const agentFor = async (url: URL): Promise<HttpAgent> => {
+    const https = url.protocol === 'https:';
+    if (proxied) {
+      // Loaded here, and only here (the build keeps these imports lazy): most users have no
+      // proxy, and then nobody pays for it.
+      const { getProxyForUrl } = await import('proxy-from-env');
+      const proxy = getProxyForUrl(url.href);
+      if (proxy) {
+        if (https) {
+          const { HttpsProxyAgent } = await import('https-proxy-agent');
+          return agent(`https ${proxy}`, () => new HttpsProxyAgent<string>(proxy, { keepAlive: true, ...tlsOpts }) as unknown as HttpAgent);
+        }
+        // Plain http goes through the proxy in absolute form, not a CONNECT tunnel: many
+        // proxies allow CONNECT only to port 443.
+        const { HttpProxyAgent } = await import('http-proxy-agent');
+        return agent(`http ${proxy}`, () => new HttpProxyAgent<string>(proxy, { keepAlive: true }) as unknown as HttpAgent);
       }
     }
-    connect.ca = [...rootCertificates, ...extra, pem];
-  }
-  const base = { connect, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, keepAliveTimeout: 4_000 };
-  const env = process.env;
-  const proxied = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((k) => env[k]);
-  // Plain-http targets go through the proxy in absolute form (no CONNECT tunnel): many proxies
-  // allow CONNECT only to port 443.
-  if (proxied) return new EnvHttpProxyAgent({ ...base, requestTls: connect, proxyTunnel: false } as ConstructorParameters<typeof EnvHttpProxyAgent>[0]);
-  return new Agent(base);
+    return https ? agent('https', () => new HttpsAgent({ keepAlive: true, ...tlsOpts })) : agent('http', () => new HttpAgent({ keepAlive: true }));
+  };
+
+  return {
+    async request(url, r) {
+      const via = await agentFor(url);
+      return new Promise((resolve, reject) => {
+        const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+        const req = send(url, { method: r.method, headers: r.headers, agent: via, signal: r.signal, ...tlsOpts }, (res) =>
+          resolve({ statusCode: res.statusCode ?? 0, headers: res.headers, body: res }),
+        );
+        req.on('error', reject);
+        req.end(r.body ?? undefined);
+      });
+    },
+    close() {
+      for (const a of agents.values()) a.destroy();
+      agents.clear();
+    },
+  };
 }
 
 /** What went wrong below HTTP, as one message; whether a retry may help; whether the request surely never left. */
-export function describeTransportError(e: unknown, origin: string, timeoutMs: number): { message: string; retry: boolean; hint?: string; notSent?: boolean } {
+export interface TransportFailure {
+  message: string;
+  retry: boolean;
+  hint?: string;
+  notSent?: boolean;
+}
+
+export function describeTransportError(e: unknown, origin: string): TransportFailure {
   const err = e as { code?: string; message?: string; cause?: { code?: string; message?: string } };
-  const code = err.cause?.code ?? err.code ?? '';
+  const code = err.code ?? err.cause?.code ?? '';
   const host = origin.replace(/^https?:\/\//, '');
   switch (code) {
     case 'ECONNREFUSED':
@@ -58,16 +138,10 @@ export function describeTransportError(e: unknown, origin: string, timeoutMs: nu
       return { message: `cannot resolve host ${host.replace(/:\d+$/, '')}`, retry: code === 'EAI_AGAIN' };
     case 'ECONNRESET':
     case 'EPIPE':
-    case 'UND_ERR_SOCKET':
-    case 'UND_ERR_CLOSED':
+    case 'ERR_STREAM_PREMATURE_CLOSE':
       return { message: `connection to ${host} was reset`, retry: true };
-    case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
-      return { message: `the answer from ${host} was cut short`, retry: true };
-    case 'UND_ERR_CONNECT_TIMEOUT':
+    case 'ETIMEDOUT':
       return { message: `cannot connect to ${host}: connection timed out`, retry: true };
-    case 'UND_ERR_HEADERS_TIMEOUT':
-    case 'UND_ERR_BODY_TIMEOUT':
-      return { message: `no complete answer from ${host} within ${timeoutMs / 1000} s`, retry: false, hint: 'Use --timeout or ZENML_STORE_HTTP_TIMEOUT to wait longer.' };
     case 'DEPTH_ZERO_SELF_SIGNED_CERT':
     case 'SELF_SIGNED_CERT_IN_CHAIN':
     case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
@@ -84,7 +158,7 @@ export function describeTransportError(e: unknown, origin: string, timeoutMs: nu
       return { message: `TLS handshake with ${host} failed (is it really https?)`, retry: false };
     default: {
       const m = err.cause?.message ?? err.message ?? String(e);
-      return { message: `request to ${host} failed: ${m}`, retry: /socket|closed|reset/i.test(m) };
+      return { message: `request to ${host} failed: ${m}`, retry: /socket|closed|reset|hang up/i.test(m) };
     }
   }
 }

@@ -2,6 +2,7 @@
  * Typed calls of the ZenML server API (docs/zenml-api.md §2-§3), over the HTTP pipeline.
  */
 import { NetworkError } from '../errors.js';
+import { SMALL_BODY_BYTES } from './limits.js';
 import type { HttpClient, HttpResponse } from './http.js';
 import type { VersionRow } from './versions.js';
 
@@ -86,7 +87,7 @@ export class ZenmlApi {
   constructor(readonly http: HttpClient) {}
 
   async info(): Promise<ServerInfo> {
-    const res = await this.http.request({ path: `${API}/info`, auth: false });
+    const res = await this.http.request({ path: `${API}/info`, auth: false, maxBytes: SMALL_BODY_BYTES });
     return expectObject<ServerInfo>(res, '/api/v1/info', (v) => typeof v.id === 'string' && typeof v.version === 'string');
   }
 
@@ -99,6 +100,7 @@ export class ZenmlApi {
       headers: { ...FORM, ...headers },
       auth: false,
       renewOn401: false,
+      maxBytes: SMALL_BODY_BYTES,
     });
     return loginAnswer(res);
   }
@@ -116,7 +118,7 @@ export class ZenmlApi {
   }
 
   async currentUser(): Promise<Entity> {
-    const res = await this.http.request({ path: `${API}/current-user` });
+    const res = await this.http.request({ path: `${API}/current-user`, maxBytes: SMALL_BODY_BYTES });
     return expectObject<Entity>(res, '/api/v1/current-user', (v) => typeof v.id === 'string' && typeof v.name === 'string');
   }
 
@@ -125,7 +127,7 @@ export class ZenmlApi {
     const t = row.apiToken;
     const lifetime = t.lifetimeUnit === 'minutes' ? Math.max(1, Math.ceil(expiresInSeconds / 60)) : expiresInSeconds;
     const query: Record<string, string> = { ...t.fixedQuery, [t.lifetimeParam]: String(lifetime) };
-    const res = await this.http.request({ path: `${API}/api_token`, query });
+    const res = await this.http.request({ path: `${API}/api_token`, query, maxBytes: SMALL_BODY_BYTES });
     const v = res.json<unknown>();
     if (typeof v !== 'string' || v === '') throw new NetworkError('the server answered /api/v1/api_token with something that is not a token');
     return v;
@@ -138,6 +140,7 @@ export class ZenmlApi {
       body: form({ client_id: clientId }),
       headers: FORM,
       auth: false,
+      maxBytes: SMALL_BODY_BYTES,
     });
     const auth = expectObject<DeviceAuthorization>(
       res,
@@ -164,6 +167,7 @@ export class ZenmlApi {
       path: `${API}/login`,
       body: form({ grant_type: DEVICE_GRANT, client_id: clientId, device_code: deviceCode }),
       headers: FORM,
+      maxBytes: SMALL_BODY_BYTES,
       auth: false,
       renewOn401: false,
       allowErrorStatus: true,

@@ -1,5 +1,5 @@
 /**
- * Builds HTTP clients for a profile's server or Pro API. Loads undici: import it only with
+ * Builds HTTP clients for a profile's server or Pro API. Loads the HTTP stack: import it only with
  * `await import()` from code paths that go to the network.
  */
 import { HttpClient, type TokenProvider } from '../api/http.js';

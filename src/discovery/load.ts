@@ -15,7 +15,7 @@ import { configDir } from '../auth/paths.js';
 import type { CommonOptions, Ctx } from '../commands/context.js';
 import { resolveProfile } from '../auth/resolve.js';
 import { cachedEntry, readCachedDocument, readCachedIndex, writeCachedIndex } from './cache.js';
-import { buildIndex, parseDocument, type ApiIndex, type Operation } from './openapi.js';
+import { buildIndex, MAX_DOCUMENT_BYTES, parseDocument, type ApiIndex, type Operation } from './openapi.js';
 
 export interface LoadOptions extends CommonOptions {
   refresh?: boolean;
@@ -53,8 +53,14 @@ export async function loadIndex(ctx: Ctx, opts: LoadOptions, full?: 'full'): Pro
     }
     const url = `${client.baseUrl}/openapi.json`;
     if (ctx.io.stderrIsTTY) ctx.io.err(`fetching ${url} …`);
-    const res = await client.request({ path: '/openapi.json', auth: false, allowErrorStatus: true, headers: { accept: 'application/json' } });
     const kept = keptNote(dir, server);
+    // Refused while it downloads once past the document limit, not after.
+    const res = await client
+      .request({ path: '/openapi.json', auth: false, allowErrorStatus: true, headers: { accept: 'application/json' }, maxBytes: MAX_DOCUMENT_BYTES })
+      .catch((e: unknown) => {
+        if (e instanceof NetworkError && kept) e.message += kept;
+        throw e;
+      });
     if (res.status >= 400) {
       throw new NetworkError(`the server has no API document at ${url} (HTTP ${res.status})${kept}`);
     }

@@ -6,7 +6,7 @@
  * callback, so it gets a copy. `call --paginate` prints
  * hundreds of megabytes in page-sized batches; allocating each batch left V8 with a trail of
  * dead ArrayBuffers that it frees only when their external size reaches its GC threshold, and
- * that trail was a visible share of the command's peak memory (bench/RESULTS.md).
+ * that trail was a visible share of the command's peak memory (bench/details/RESULTS.md).
  */
 export class ReusedBufferWriter {
   private buf: Buffer;

@@ -36,7 +36,7 @@ describe('npm pack', () => {
     const built = readdirSync(distDir, { recursive: true, encoding: 'utf8' })
       .filter((f) => statSync(join(distDir, f)).isFile())
       .map((f) => f.split(sep).join('/'));
-    expect(built).toEqual(expect.arrayContaining(['cli.cjs', 'fast.cjs', 'vendor/undici.cjs', 'vendor/commander.cjs', 'vendor/jq.cjs']));
+    expect(built).toEqual(expect.arrayContaining(['cli.cjs', 'fast.cjs', 'vendor/proxy.cjs', 'vendor/commander.cjs', 'vendor/jq.cjs']));
     expect(paths.filter((p) => p.startsWith('dist/')).sort()).toEqual(built.map((f) => `dist/${f}`).sort());
     expect(paths.filter((p) => p.startsWith('dist/') && !p.endsWith('.cjs'))).toEqual([]);
     expect(paths.some((p) => p.startsWith('src/') || p.startsWith('test/') || p.startsWith('build/'))).toBe(false);

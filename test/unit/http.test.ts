@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseErrorBody } from '../../src/api/error-body.js';
-import { backoffDelay, HttpClient, isRenewable401, parseRetryAfter, type RetryPolicy, type TokenProvider } from '../../src/api/http.js';
+import { backoffDelay, HttpClient, isRenewable401, parseRetryAfter, STREAM_AFTER_BYTES, type RetryPolicy, type TokenProvider } from '../../src/api/http.js';
 import { ApiError, NetworkError, UsageError } from '../../src/errors.js';
 
 describe('parseRetryAfter', () => {
@@ -586,5 +586,39 @@ describe('HttpClient.request', () => {
     expect(lines.length).toBeGreaterThanOrEqual(2);
     expect(lines.join('\n')).not.toContain('x'.repeat(20));
     expect(lines[0]).toBe(`> GET ${base}/api/v1/info?k=ZENKEY_…[redacted]`);
+  });
+});
+
+describe('bounded reads', () => {
+  const filler = (n: number) => Buffer.alloc(n, 0x20);
+
+  it('refuses a body past maxBytes, by Content-Length and while it arrives, in one line', async () => {
+    const { base } = await serve((req, res) => {
+      const chunked = req.url!.includes('chunked');
+      res.writeHead(200, chunked ? {} : { 'content-length': '2048' });
+      res.end(filler(2048));
+    });
+    for (const path of ['/declared', '/chunked']) {
+      const err = await client(base).request({ path, maxBytes: 1024 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(NetworkError);
+      expect((err as Error).message).toBe(`the answer from ${base}${path} is larger than 1024 bytes, the most zenml-api reads of one response`);
+    }
+    const ok = await client(base).request({ path: '/declared', maxBytes: 2048 });
+    expect(ok.body.length).toBe(2048);
+  });
+
+  it('requestStream returns a body that ends early whole (retryable), and streams a longer one', async () => {
+    const { base } = await serve((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(filler(req.url === '/small' ? 10 : STREAM_AFTER_BYTES * 3));
+    });
+    const small = await client(base).requestStream({ path: '/small' });
+    expect('stream' in small).toBe(false);
+    expect((small as { body: Buffer }).body.length).toBe(10);
+    const big = await client(base).requestStream({ path: '/big' });
+    expect('stream' in big).toBe(true);
+    let n = 0;
+    for await (const chunk of (big as { stream: AsyncIterable<Buffer> }).stream) n += chunk.length;
+    expect(n).toBe(STREAM_AFTER_BYTES * 3);
   });
 });

@@ -7,7 +7,7 @@
  * the test's silent bus went away a minute later. This reader's deadline really stops it (a
  * socket can be closed): the same case ends in one error line at the deadline. It was also
  * meant to be faster than starting the binding; measured, it is not (both ~20 ms for a cached
- * `token` in-process, 88.1 vs 89.3 ms whole-process in bench/RESULTS.md): the cost moved from
+ * `token` in-process, 88.1 vs 89.3 ms whole-process in bench/details/RESULTS.md): the cost moved from
  * loading the native module to loading node:net and the stream machinery.
  *
  * It answers only what it is sure of: the one unlocked item matching the attributes, or that no

@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
-import type { HttpClient, HttpResponse } from '../../api/http.js';
-import { apiErrorFrom } from '../../api/http.js';
+import type { HttpClient, HttpResponse, StreamedResponse } from '../../api/http.js';
+import { apiErrorFrom, MAX_BODY_BYTES, readBounded } from '../../api/http.js';
 import { openPage } from '../../api/page-scan.js';
 import { DEFAULT_CONCURRENCY, isPage, paginate } from '../../api/paginate.js';
 import { UsageError } from '../../errors.js';
@@ -65,7 +65,7 @@ async function readInput(path: string, ctx: Ctx): Promise<Buffer> {
 }
 
 /** The status line and headers, as curl -i prints them; the reason phrase is the standard one. */
-async function headerBlock(res: HttpResponse): Promise<string> {
+async function headerBlock(res: Pick<HttpResponse, 'status' | 'headers'>): Promise<string> {
   // node:http only for its table of reason phrases, and only with -i.
   const { STATUS_CODES } = await import('node:http');
   const reason = STATUS_CODES[res.status];
@@ -83,24 +83,36 @@ function write(ctx: Ctx, chunk: string | Buffer): Promise<void> | void {
   if (!ok) return new Promise((resolve) => ctx.io.stdout.once('drain', () => resolve()));
 }
 
-function isJsonResponse(res: HttpResponse): boolean {
+function isJsonResponse(res: Pick<HttpResponse, 'headers'>): boolean {
   const ct = res.headers['content-type'];
   return /\bjson\b/i.test(Array.isArray(ct) ? (ct[0] ?? '') : (ct ?? ''));
 }
 
 /** Piped: the server's bytes as they came. On a terminal: JSON indented, anything else made safe. */
-function printBody(ctx: Ctx, res: HttpResponse): Promise<void> | void {
+function printBody(ctx: Ctx, res: Pick<HttpResponse, 'headers' | 'body'>): Promise<void> | void {
   if (res.body.length === 0) return;
   if (!ctx.io.stdoutIsTTY) return write(ctx, res.body);
   if (isJsonResponse(res)) {
     try {
-      const v = JSON.parse(res.text()) as unknown;
+      const v = JSON.parse(res.body.toString('utf8')) as unknown;
       return write(ctx, `${prettyJson(v, ctx.io.color)}\n`);
     } catch {
       /* not JSON after all: print it as text */
     }
   }
-  return write(ctx, terminalSafe(res.text(), { keepNewlines: true }));
+  return write(ctx, terminalSafe(res.body.toString('utf8'), { keepNewlines: true }));
+}
+
+/**
+ * A successful answer goes to a pipe as it arrives, never held whole; on a terminal it is read
+ * (within the cap) to be indented or made safe first.
+ */
+async function printStream(ctx: Ctx, res: StreamedResponse, silent: boolean | undefined): Promise<void> {
+  if (!silent && ctx.io.stdoutIsTTY) {
+    await printBody(ctx, { headers: res.headers, body: await readBounded(res.stream, res.headers, MAX_BODY_BYTES, new URL(res.url)) });
+    return;
+  }
+  for await (const chunk of res.stream) if (!silent) await write(ctx, chunk);
 }
 
 export async function run(args: string[], opts: Options, ctx: Ctx): Promise<void> {
@@ -165,13 +177,16 @@ export async function run(args: string[], opts: Options, ctx: Ctx): Promise<void
     // --- API discovery hints (src/discovery/hints.ts): cached document only, never fails the call.
     const hints = opts.pro ? null : await import('../../discovery/hints.js').then((m) => m.callHints(ctx, client.baseUrl, method, url, query)).catch(() => null);
     // ---
-    const res = await client.request({ method, path: target, query, headers, ...(body !== undefined ? { body } : {}), allowErrorStatus: true });
+    const req = { method, path: target, query, headers, ...(body !== undefined ? { body } : {}), allowErrorStatus: true };
+    // --paginate parses the first page; everything else streams a successful body to stdout.
+    const res = opts.paginate ? await client.request(req) : await client.requestStream(req);
     hints?.after(res.status);
-    if (opts.paginate && res.status < 400) return await runPaginate(ctx, client, target, query, headers, res, concurrency, opts);
+    if (opts.paginate && res.status < 400 && !('stream' in res)) return await runPaginate(ctx, client, target, query, headers, res, concurrency, opts);
     if (opts.include && !opts.silent) {
       const block = await headerBlock(res);
       await write(ctx, ctx.io.stdoutIsTTY ? terminalSafe(block, { keepNewlines: true }) : block);
     }
+    if ('stream' in res) return await printStream(ctx, res, opts.silent);
     if (!opts.silent || res.status >= 400) await printBody(ctx, res);
     if (res.status >= 400) throw apiErrorFrom(res.status, res.error!, res.text());
   } finally {
