@@ -13,20 +13,13 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStandin, type Standin } from '../support/standin/index.js';
 import { BIN, leaked, Sandbox } from '../support/cli.js';
+import { installed } from '../support/shells.js';
 
 const NAMES = ['ZENML_STORE_URL', 'ZENML_STORE_API_TOKEN', 'ZENML_STORE_VERIFY_SSL'];
 /** A path prefix with a quote and spaces: the URL keeps the quote and encodes the rest. */
 const PREFIX = `/team's "ml" space/zenml`;
 const ENCODED_PREFIX = `/team's%20%22ml%22%20space/zenml`;
 
-function installed(cmd: string): boolean {
-  try {
-    execFileSync(cmd, ['-c', 'exit 0'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** A reverse proxy that serves the stand-in under PREFIX, as a server behind a path would be. */
 async function startPrefixProxy(target: string): Promise<{ url: string; close: () => Promise<void> }> {

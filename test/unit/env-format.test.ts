@@ -8,6 +8,7 @@ import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { dotenvQuote, formatVariables, parseFormat, type Format } from '../../src/commands/env/format.js';
 import { UsageError } from '../../src/errors.js';
+import { installed } from '../support/shells.js';
 
 const PIPED = { stdoutIsTTY: false, color: false };
 
@@ -19,14 +20,6 @@ const VALUES: Record<string, string> = {
   EMPTY: '',
 };
 
-function installed(cmd: string): boolean {
-  try {
-    execFileSync(cmd, ['-c', 'exit 0'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Runs the text in the shell, then prints each variable NUL-terminated. */
 function readBack(shell: string, args: string[], script: string): Record<string, string> {
