@@ -14,6 +14,7 @@ import { ALL_CALL_FLAGS } from './commands/call/spec.js';
 import { CURRENT_USER_FLAGS } from './commands/current-user/spec.js';
 import { ENDPOINTS_FLAGS } from './commands/endpoints/spec.js';
 import { TOKEN_FLAGS } from './commands/token/spec.js';
+import { STATUS_FLAGS } from './commands/status/spec.js';
 
 export interface FastSpec {
   name: string;
@@ -27,6 +28,7 @@ export interface FastSpec {
 export const FAST_TOKEN: FastSpec = { name: 'token', flags: TOKEN_FLAGS, minArgs: 0, maxArgs: 0 };
 export const FAST_CURRENT_USER: FastSpec = { name: 'current-user', flags: CURRENT_USER_FLAGS, minArgs: 0, maxArgs: 0 };
 export const FAST_CALL: FastSpec = { name: 'call', flags: ALL_CALL_FLAGS, minArgs: 1, maxArgs: 2 };
+export const FAST_STATUS: FastSpec = { name: 'status', flags: STATUS_FLAGS, minArgs: 0, maxArgs: 0 };
 export const FAST_ENDPOINTS: FastSpec = { name: 'endpoints', flags: ENDPOINTS_FLAGS, minArgs: 0, maxArgs: 1, subcommands: ['describe', 'help'] };
 
 export interface FastArgs {

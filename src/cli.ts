@@ -9,7 +9,7 @@ import { processIo, type Io } from './output/io.js';
 import { VERSION } from './version.js';
 import { keychainStuck } from './auth/secrets/keychain.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
-import { FAST_CALL, FAST_CURRENT_USER, FAST_ENDPOINTS, FAST_TOKEN, fastParse, fastTokenOptions, normalizeArgs, type FastArgs, type FastSpec } from './cli-args.js';
+import { FAST_CALL, FAST_CURRENT_USER, FAST_ENDPOINTS, FAST_STATUS, FAST_TOKEN, fastParse, fastTokenOptions, normalizeArgs, type FastArgs, type FastSpec } from './cli-args.js';
 import { runCommand } from './commands/options.js';
 import { terminalSafe } from './output/sanitize.js';
 
@@ -39,6 +39,7 @@ const FAST_PATHS: Array<[FastSpec, () => Promise<Runner>]> = [
   [FAST_CURRENT_USER, runner(async () => (await import('./commands/current-user/run.js')).run)],
   [FAST_CALL, runner(async () => (await import('./commands/call/run.js')).run)],
   [FAST_ENDPOINTS, runner(async () => (await import('./commands/endpoints/run.js')).list)],
+  [FAST_STATUS, runner(async () => (await import('./commands/status/run.js')).run)],
 ];
 
 async function dispatch(args: string[], argv: string[], ctx: Ctx): Promise<number> {

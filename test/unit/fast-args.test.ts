@@ -7,7 +7,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { FAST_CALL, FAST_CURRENT_USER, FAST_ENDPOINTS, FAST_TOKEN, fastParse, type FastSpec } from '../../src/cli-args.js';
+import { FAST_CALL, FAST_CURRENT_USER, FAST_ENDPOINTS, FAST_STATUS, FAST_TOKEN, fastParse, type FastSpec } from '../../src/cli-args.js';
 import { registerCommands } from '../../src/commands/index.js';
 import type { Ctx } from '../../src/commands/context.js';
 
@@ -48,6 +48,7 @@ async function agree(spec: FastSpec, args: string[]): Promise<'fast' | 'declined
 const SPECS: Array<[FastSpec, string[][], string[][]]> = [
   [FAST_TOKEN, [['token'], ['token', '--json', '--profile', 'p'], ['token', '--expires-in', '60', '--timeout', '5', '--verbose', '--no-verify-ssl'], ['token', '--jq', '.token']], [['token', 'x'], ['token', '--'], ['token', '-h']]],
   [FAST_CURRENT_USER, [['current-user'], ['current-user', '--json', '--profile=a', '--profile', 'b']], [['current-user', 'x'], ['current-user', '--help']]],
+  [FAST_STATUS, [['status'], ['status', '--json', '--check'], ['status', '--timeout', '5', '--verbose', '--no-verify-ssl'], ['status', '--jq', '.[].name']], [['status', 'x'], ['status', '--help'], ['status', '--profile', 'p']]],
   [FAST_ENDPOINTS, [['endpoints'], ['endpoints', 'service_*', '-X', 'GET', '--tag', 'pipelines', '--json'], ['endpoints', '--refresh', '--profile', 'p']], [['endpoints', 'describe', 'GET', 'x'], ['endpoints', 'help'], ['endpoints', 'a', 'b']]],
 ];
 
