@@ -48,6 +48,11 @@ export interface ConfigData {
 
 export const DEFAULT_PRO_API_URL = 'https://cloudapi.zenml.io';
 
+/** The Pro API URL a profile's Pro credentials belong to. */
+export function proApiUrlOf(p: Pick<StoredProfile, 'proApiUrl'>): string {
+  return p.proApiUrl ?? DEFAULT_PRO_API_URL;
+}
+
 /** Two profiles talk to the same server: same server id when both are known, else the same URL. */
 export function sameServer(a: Pick<StoredProfile, 'server' | 'serverId'>, b: Pick<StoredProfile, 'server' | 'serverId'>): boolean {
   if (a.serverId && b.serverId) return a.serverId === b.serverId;

@@ -13,7 +13,7 @@ import { envProCredentials, envServerCredentials, envTlsSettings, type EnvProCre
 import type { ProKind } from './kinds.js';
 import { envAllowsInsecureHttp, profileAllowsInsecureHttp, requireSameOrigin } from './origin.js';
 import type { Env } from './paths.js';
-import { DEFAULT_PRO_API_URL, validateProfileName, type ConfigData, type StoredProfile } from './profiles.js';
+import { DEFAULT_PRO_API_URL, proApiUrlOf, validateProfileName, type ConfigData, type StoredProfile } from './profiles.js';
 
 export const ENV_PROFILE_NAME = '(environment)';
 
@@ -111,7 +111,7 @@ export function resolveProCredentials(config: ConfigData, opts: { flag?: string 
   const fromProfile = (name: string): ActivePro => {
     const settings = named(config, name);
     if (!settings.proAuth) throw noProCredentials(config, name);
-    const baseUrl = settings.proApiUrl ?? DEFAULT_PRO_API_URL;
+    const baseUrl = proApiUrlOf(settings);
     requireSameOrigin('ZenML Pro credentials', 'ZENML_PRO_API_URL', envPro?.proApiUrl, baseUrl, name);
     return { name, kind: settings.proAuth, settings, baseUrl, insecureHttpAllowed: profileAllowsInsecureHttp(settings, baseUrl) };
   };

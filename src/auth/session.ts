@@ -3,7 +3,7 @@
  * holds the contract; this file says where a server token comes from and goes to).
  */
 import { AuthError } from '../errors.js';
-import type { ServerKind } from './kinds.js';
+import { reloginHint, type ServerKind } from './kinds.js';
 import { requireSafeTransport } from './origin.js';
 import type { ActiveProfile } from './resolve.js';
 import { computeExpiry, type StoredToken } from './tokens.js';
@@ -74,7 +74,7 @@ export class ServerSession extends TokenSession {
     const value = await this.deps.store.get(p.name, this.storage, secret);
     if (value === null) {
       throw new AuthError(`the ${secret === 'api-key' ? 'API key' : 'password'} of profile "${p.name}" is missing from ${this.deps.store.backend(this.storage).location}`, {
-        hint: this.cannotRenew(null, 0).hint ?? '',
+        hint: reloginHint(p.settings.auth!, p.name, false),
       });
     }
     return secret === 'api-key' ? { kind: 'api-key', apiKey: value } : { kind: 'password', username: p.settings.username ?? '', password: value };

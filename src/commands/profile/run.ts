@@ -1,5 +1,5 @@
 import { credentialsLabel, renews } from '../../auth/kinds.js';
-import { DEFAULT_PRO_API_URL, validateProfileName, type StoredProfile } from '../../auth/profiles.js';
+import { proApiUrlOf, validateProfileName, type StoredProfile } from '../../auth/profiles.js';
 import { unknownProfile } from '../../auth/resolve.js';
 import { SECRET_NAMES, type SecretName } from '../../auth/store.js';
 import { formatWhen, isoTime, parseStoredToken } from '../../auth/tokens.js';
@@ -17,7 +17,7 @@ function summary(name: string, p: StoredProfile, current: boolean) {
     auth: p.auth ?? null,
     user: p.user?.name ?? (p.username || null),
     pro_auth: p.proAuth ?? null,
-    pro_api_url: p.proAuth ? (p.proApiUrl ?? DEFAULT_PRO_API_URL) : null,
+    pro_api_url: p.proAuth ? proApiUrlOf(p) : null,
     renewable: renews(p.auth, p),
     pro_renewable: p.proAuth ? renews(p.proAuth) : null,
     storage: p.storage ?? null,
@@ -91,7 +91,7 @@ export async function show(args: string[], opts: ProfileListOptions, ctx: Ctx): 
     ['storage', p.storage === 'file' ? `file (${store.file.location})` : (p.storage ?? '')],
     ['CA bundle', p.caCert ?? ''],
     ['verify TLS', p.verifySsl === false ? 'no' : 'yes'],
-    ['Pro API', p.proAuth ? (p.proApiUrl ?? DEFAULT_PRO_API_URL) : (p.proApiUrl ?? '')],
+    ['Pro API', p.proAuth ? proApiUrlOf(p) : (p.proApiUrl ?? '')],
     ['Pro auth', p.proAuth ?? ''],
     ['API key', present(secrets['api-key'])],
     ['password', present(secrets.password)],

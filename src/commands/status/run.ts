@@ -3,8 +3,7 @@ import { CorruptedFileError } from '../../auth/fsutil.js';
 import type { StoredProfile } from '../../auth/profiles.js';
 import { credentialsLabel, type ProKind, type ServerKind } from '../../auth/kinds.js';
 import { ProSession } from '../../auth/pro-session.js';
-import { DEFAULT_PRO_API_URL } from '../../auth/profiles.js';
-import { ENV_PROFILE_NAME, noCurrentProfile, resolveProfile, type ActiveProfile } from '../../auth/resolve.js';
+import { ENV_PROFILE_NAME, noCurrentProfile, resolveProCredentials, resolveProfile, type ActiveProfile } from '../../auth/resolve.js';
 import { ServerSession } from '../../auth/session.js';
 import type { TokenSession } from '../../auth/token-session.js';
 import { formatWhen, isExpiring, isoTime, relativeTime, type StoredToken } from '../../auth/tokens.js';
@@ -98,7 +97,8 @@ export async function run(_args: string[], opts: Options, ctx: Ctx): Promise<voi
     let proUsable = false;
     let proProblem: string | null = null;
     if (!ap.env && ap.settings.proAuth) {
-      const ps = new ProSession(store, { name: ap.name, kind: ap.settings.proAuth, settings: ap.settings, baseUrl: ap.settings.proApiUrl ?? DEFAULT_PRO_API_URL, insecureHttpAllowed: false }, { ...deps, env: {} });
+      // The one resolver, for this profile, without the environment: status reports what is stored.
+      const ps = new ProSession(store, resolveProCredentials(cfg, { flag: ap.name, env: {} }), { ...deps, env: {} });
       const st = await tokenState(ps, now);
       pro = { auth: ap.settings.proAuth, api_url: ps.active.baseUrl, token: st.state, token_expires_at: iso(st.stored), renewable: ps.renewable };
       proUsable = st.usable;
