@@ -1,7 +1,9 @@
 // Builds the CLI as CommonJS under dist/, and the test stand-in server into build/ for scripts
 // that run it as a process:
 //
-//   dist/fast.cjs           the hot paths (`--version`, `--help`, `token` with a valid stored token)
+//   dist/main.cjs           what bin/zenml-api.js runs: answers `--version` and `--help`, and
+//                           requires one of the two below
+//   dist/fast.cjs           `token` with a valid stored token
 //   dist/cli.cjs            everything else: our code and the small dependencies
 //   dist/vendor/<name>.cjs  the large dependencies, each require()d only by the code that uses it:
 //                           proxy (proxy agents, only with a proxy set), commander (commands parsed by commander),
@@ -14,6 +16,7 @@
 // bundles instead: a command never compiles a package it does not use.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -40,22 +43,10 @@ const common = {
 };
 const cjs = { ...common, format: 'cjs', outExtension: { '.js': '.cjs' }, minifySyntax: true, metafile: true };
 const version = JSON.stringify(pkg.version);
-// esbuild leaves import.meta empty in CommonJS output: give our sources the bundle file's own
-// (src/auth/secrets/keychain.ts falls back to createRequire(import.meta.url) without a require).
-const importMeta = {
-  inject: ['zenml-api:import-meta-url'],
-  define: { 'import.meta.url': '__zaImportMetaUrl', 'import.meta.filename': '__filename', 'import.meta.dirname': '__dirname' },
-  plugin: {
-    name: 'import-meta-url',
-    setup(b) {
-      b.onResolve({ filter: /^zenml-api:import-meta-url$/ }, () => ({ path: 'import-meta-url', namespace: 'zenml-api' }));
-      b.onLoad({ filter: /.*/, namespace: 'zenml-api' }, () => ({
-        contents: "export const __zaImportMetaUrl = require('node:url').pathToFileURL(__filename).href;",
-        loader: 'js',
-      }));
-    },
-  },
-};
+// esbuild leaves import.meta empty in CommonJS output; our sources use import.meta.url only where
+// there is no `require` (src/auth/secrets/node-require.ts, when tests run the sources as ESM),
+// and createRequire() takes a file path as well as a URL.
+const importMeta = { 'import.meta.url': '__filename' };
 
 // The CLI. Every import of a vendored package becomes a lazy require() of its bundle, keyed by
 // the import specifier.
@@ -64,10 +55,8 @@ const cli = await build({
   ...cjs,
   entryPoints: { cli: 'src/cli.ts' },
   outdir: 'dist.next',
-  inject: importMeta.inject,
-  define: { ...importMeta.define, __ZENML_API_VERSION__: version },
+  define: { ...importMeta, __ZENML_API_VERSION__: version },
   plugins: [
-    importMeta.plugin,
     {
       name: 'vendor',
       setup(b) {
@@ -116,14 +105,25 @@ const rootHelp = execFileSync(process.execPath, ['dist.next/cli.cjs', '--help'],
   env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ZENML_API_CONFIG_DIR: '/nonexistent' },
 });
 
-// The hot paths as one small CommonJS file, run by bin/zenml-api.js before dist/cli.cjs.
+// The token path, then the launcher, each one small CommonJS file. main.cjs requires the others by
+// their file names at run time, and keeps V8's compiled code of them under an identity of their
+// exact bytes (src/load-bundle.ts: V8's own check compares only the length of the source).
+await build({ ...cjs, metafile: false, entryPoints: { fast: 'src/fast.ts' }, outdir: 'dist.next', define: { ...importMeta, __ZENML_API_VERSION__: version } });
+const buildId = createHash('sha256').update(readFileSync('dist.next/cli.cjs')).update(readFileSync('dist.next/fast.cjs')).digest('hex').slice(0, 16);
 await build({
   ...cjs,
   metafile: false,
-  entryPoints: { fast: 'src/fast.ts' },
+  entryPoints: { main: 'src/main.ts' },
   outdir: 'dist.next',
-  define: { __ZENML_API_VERSION__: version, __ZENML_API_ROOT_HELP__: JSON.stringify(rootHelp), 'import.meta.url': 'undefined' },
+  define: { ...importMeta, __ZENML_API_VERSION__: version, __ZENML_API_ROOT_HELP__: JSON.stringify(rootHelp), __ZENML_API_BUILD_ID__: JSON.stringify(buildId) },
 });
+// The launcher runs the bundles in a vm.Script, which has no ES module loader behind it; an
+// import() of a Node module would also start that loader for nothing (process.getBuiltinModule
+// does the same synchronously).
+for (const f of ['main', 'fast', 'cli']) {
+  const m = /\bimport\(\s*["'`][^"'`]*["'`]\s*\)/.exec(readFileSync(`dist.next/${f}.cjs`, 'utf8'));
+  if (m) throw new Error(`build: dist/${f}.cjs has ${m[0]}: use process.getBuiltinModule() for Node modules, or a vendor bundle`);
+}
 
 rmSync(old, { recursive: true, force: true });
 if (existsSync(dist)) renameSync(dist, old);

@@ -5,10 +5,9 @@
  */
 import { ChildExited, ExitCode, isCliError } from './errors.js';
 import { envTimeout, makeCtx, type CommonOptions, type Ctx } from './commands/context.js';
-import { processIo, type Io } from './output/io.js';
-import { VERSION } from './version.js';
+import { flushProcessIo, processIo, type Io } from './output/io.js';
 import { keychainStuck } from './auth/secrets/keychain.js';
-import { EXIT_CODES_HELP } from './exit-codes.js';
+import { directAnswer } from './direct.js';
 import { FAST_CALL, FAST_CURRENT_USER, FAST_ENDPOINTS, FAST_STATUS, FAST_TOKEN, fastParse, fastTokenOptions, normalizeArgs, type FastArgs, type FastSpec } from './cli-args.js';
 import { runCommand } from './commands/options.js';
 import { terminalSafe } from './output/sanitize.js';
@@ -43,12 +42,9 @@ const FAST_PATHS: Array<[FastSpec, () => Promise<Runner>]> = [
 ];
 
 async function dispatch(args: string[], argv: string[], ctx: Ctx): Promise<number> {
-  if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
-    ctx.io.out(`${VERSION}\n`);
-    return ExitCode.ok;
-  }
-  if (args[0] === 'help' && args[1] === 'exit-codes' && args.length === 2) {
-    ctx.io.out(EXIT_CODES_HELP);
+  const direct = directAnswer(args);
+  if (direct !== null) {
+    ctx.io.out(direct);
     return ExitCode.ok;
   }
   // The most frequent commands in their plain shapes skip loading commander and every definition.
@@ -98,21 +94,9 @@ export async function main(argv: string[], givenIo?: Io, env = process.env): Pro
   }
 }
 
-/** Waits until a stream has flushed what was written. */
-function flush(stream: NodeJS.WriteStream): Promise<void> {
-  return new Promise((resolve) => {
-    if (stream.destroyed || !stream.writable) return resolve();
-    stream.write('', () => resolve());
-  });
-}
-
 async function start(): Promise<void> {
-  // `| head` closes stdout early: end quietly.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(ExitCode.ok);
-  });
   const code = await main(process.argv);
-  await Promise.all([flush(process.stdout), flush(process.stderr)]);
+  await flushProcessIo();
   if (keychainStuck()) {
     // A keychain call missed its deadline and its thread cannot be cancelled; a normal exit would
     // wait for it forever. Everything is written and flushed: end the process the hard way.

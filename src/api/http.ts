@@ -10,7 +10,6 @@
  * - turns error bodies into ApiError, transport failures into NetworkError;
  * - on a 401 that means "token expired or bad", asks the TokenProvider to renew once and retries once.
  */
-import { randomUUID } from 'node:crypto';
 import { CliError, InterruptedError, NetworkError, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { parseErrorBody } from './error-body.js';
@@ -18,6 +17,7 @@ import { MAX_BODY_BYTES } from './limits.js';
 import { redact } from './redact.js';
 import { apiErrorFrom, headerValue, isRenewable401, makeResponse, type HttpResponse } from './response.js';
 import { backoffDelay, DEFAULT_RETRY, defaultSleep, parseRetryAfter, RETRY_STATUSES, SAFE_METHODS, UNPROCESSED_STATUSES, type RetryPolicy } from './retry.js';
+import { randomUuid } from './uuid.js';
 import { buildTransport, describeTransportError, type TlsOptions, type Transport, type TransportFailure } from './transport.js';
 
 export type { HttpResponse, RetryPolicy, TlsOptions };
@@ -226,7 +226,7 @@ export class HttpClient {
   private async exchange(ro: RequestOptions, stream: boolean): Promise<HttpResponse | StreamedResponse> {
     const method = (ro.method ?? 'GET').toUpperCase();
     const url = this.resolve(ro.path, ro.query);
-    const idempotencyKey = randomUUID();
+    const idempotencyKey = randomUuid();
     const sleep = this.opts.sleep ?? defaultSleep;
     const random = this.opts.random ?? Math.random;
     const started = Date.now();
@@ -245,7 +245,7 @@ export class HttpClient {
       const headers: Record<string, string> = {
         'user-agent': `zenml-api/${VERSION}`,
         accept: 'application/json',
-        'x-request-id': randomUUID().slice(0, 8),
+        'x-request-id': randomUuid().slice(0, 8),
         'idempotency-key': idempotencyKey,
       };
       if (token) headers.authorization = `Bearer ${token}`;

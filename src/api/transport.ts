@@ -10,10 +10,14 @@
  * variable is set.
  */
 import { readFileSync } from 'node:fs';
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { rootCertificates } from 'node:tls';
+import type { Agent as HttpAgent, IncomingMessage } from 'node:http';
 import { UsageError } from '../errors.js';
+
+// Node's http, https and tls modules are taken when the first request needs them, not when this
+// module loads: https (with tls and crypto) costs a plain-http command more start-up time than all
+// of its own code (bench/RESULTS.md).
+const nodeHttp = () => process.getBuiltinModule('node:http');
+const nodeHttps = () => process.getBuiltinModule('node:https');
 
 export interface TlsOptions {
   /** Path of a PEM CA bundle (or the PEM text itself), added to the system roots. */
@@ -65,7 +69,7 @@ function tlsOptions(tls: TlsOptions | undefined): { ca?: string[]; rejectUnautho
       /* Node already warned about it */
     }
   }
-  return { ca: [...rootCertificates, ...extra, pem] };
+  return { ca: [...process.getBuiltinModule('node:tls').rootCertificates, ...extra, pem] };
 }
 
 export function buildTransport(tls: TlsOptions | undefined): Transport {
@@ -96,14 +100,14 @@ export function buildTransport(tls: TlsOptions | undefined): Transport {
         return agent(`http ${proxy}`, () => new HttpProxyAgent<string>(proxy, { keepAlive: true }) as unknown as HttpAgent);
       }
     }
-    return https ? agent('https', () => new HttpsAgent({ keepAlive: true, ...tlsOpts })) : agent('http', () => new HttpAgent({ keepAlive: true }));
+    return https ? agent('https', () => new (nodeHttps().Agent)({ keepAlive: true, ...tlsOpts })) : agent('http', () => new (nodeHttp().Agent)({ keepAlive: true }));
   };
 
   return {
     async request(url, r) {
       const via = await agentFor(url);
       return new Promise((resolve, reject) => {
-        const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+        const send = url.protocol === 'https:' ? nodeHttps().request : nodeHttp().request;
         const req = send(url, { method: r.method, headers: r.headers, agent: via, signal: r.signal, ...tlsOpts }, (res) =>
           resolve({ statusCode: res.statusCode ?? 0, headers: res.headers, body: res }),
         );

@@ -134,7 +134,7 @@ export class CredentialStore {
   async withProfileLock<T>(profile: string, fn: () => Promise<T>): Promise<T> {
     const { ensurePrivateDir } = await import('./fsutil.js');
     const { withLock } = await import('./lock.js');
-    const { join } = await import('node:path');
+    const { join } = process.getBuiltinModule('node:path');
     ensurePrivateDir(this.dir);
     return withLock(join(this.dir, `profile-${profile}.lock`), fn, { timeoutMs: 60_000 });
   }

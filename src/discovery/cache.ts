@@ -96,7 +96,7 @@ export async function writeCachedIndex(configDir: string, index: ApiIndex<Operat
   const dir = cacheDir(configDir);
   ensurePrivateDir(join(configDir, 'cache'));
   ensurePrivateDir(dir);
-  const { createHash } = await import('node:crypto');
+  const { createHash } = process.getBuiltinModule('node:crypto');
   const key = createHash('sha256').update(index.server).digest('hex').slice(0, 12);
   const file = `${key}-${safeVersion(index.serverVersion)}.json`;
   writeFileAtomic(join(dir, fullName(file)), JSON.stringify(index));

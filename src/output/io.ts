@@ -1,3 +1,4 @@
+import { fstatSync, writeSync } from 'node:fs';
 import { terminalSafe } from './sanitize.js';
 
 /** The streams a command writes to, injected so that commands can be run with fakes in tests. */
@@ -31,25 +32,120 @@ export function colorWanted(tty: boolean, env: Record<string, string | undefined
   return tty;
 }
 
+/**
+ * Writes straight to a file descriptor while nothing has asked for the stream. Creating
+ * process.stdout for a pipe (`$(zenml-api token)`) loads node:net and the stream machinery, which
+ * costs a short command more than its own code; Node writes to pipes, files and terminals
+ * synchronously on Linux anyway, so the bytes and their order are the same. A descriptor someone
+ * made non-blocking (EAGAIN) gets the rest through the stream; a reader that went away (EPIPE,
+ * `| head -c0`) ends the output quietly.
+ */
+export function writeFd(fd: 1 | 2, text: string, onClosed: () => void = () => undefined): Promise<void> {
+  const bytes = Buffer.from(text, 'utf8');
+  let done = 0;
+  try {
+    while (done < bytes.length) done += writeSync(fd, bytes, done);
+    return Promise.resolve();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EPIPE') {
+      onClosed();
+      return Promise.resolve();
+    }
+    const stream = fd === 1 ? process.stdout : process.stderr;
+    return new Promise((resolve) => {
+      stream.write(bytes.subarray(done), () => resolve());
+    });
+  }
+}
+
+/**
+ * Whether a descriptor is a terminal, asking the tty module (which loads node:net) only when it
+ * is a character device: pipes and files are answered by one fstat.
+ */
+export function fdIsTTY(fd: 0 | 1 | 2): boolean {
+  try {
+    if (!fstatSync(fd).isCharacterDevice()) return false;
+  } catch {
+    return false;
+  }
+  return (fd === 0 ? process.stdin : fd === 1 ? process.stdout : process.stderr).isTTY === true;
+}
+
+/** Which of process.stdout/stderr this process has created (through processIo). */
+const opened = { 1: false, 2: false };
+
+// `| head` closes stdout early: end quietly, with the exit code of a command that succeeded.
+const stdoutClosed = () => process.exit(0);
+
+function stream(fd: 1 | 2): NodeJS.WriteStream {
+  if (!opened[fd]) {
+    opened[fd] = true;
+    if (fd === 1)
+      process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+        if (e.code === 'EPIPE') stdoutClosed();
+      });
+  }
+  return fd === 1 ? process.stdout : process.stderr;
+}
+
+/**
+ * What a command writes, through the descriptors until a command asks for the stream itself
+ * (call's streamed bodies, prompts); from then on through the stream, so that the order holds
+ * where streams are asynchronous. Every property is computed when first read: a command that
+ * never asks about stdin never creates process.stdin.
+ */
 export function processIo(env: Record<string, string | undefined> = process.env, noColorFlag = false): Io {
-  const stdoutIsTTY = process.stdout.isTTY === true;
-  const stderrIsTTY = process.stderr.isTTY === true;
-  return {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    stdin: process.stdin,
-    stdoutIsTTY,
-    stderrIsTTY,
-    stdinIsTTY: process.stdin.isTTY === true,
-    columns: (stdoutIsTTY && process.stdout.columns) || 80,
-    color: colorWanted(stdoutIsTTY, env, noColorFlag),
-    colorErr: colorWanted(stderrIsTTY, env, noColorFlag),
-    out: (text) => {
-      process.stdout.write(text);
-    },
-    // Every stderr line may carry server text (names, error details, URLs): never raw controls.
-    err: (line) => {
-      process.stderr.write(`${terminalSafe(line, { keepNewlines: true })}\n`);
-    },
+  const once = <T>(f: () => T) => {
+    let v: { value: T } | undefined;
+    return () => (v ??= { value: f() }).value;
   };
+  const outTTY = once(() => fdIsTTY(1));
+  const errTTY = once(() => fdIsTTY(2));
+  const inTTY = once(() => fdIsTTY(0));
+  const write = (fd: 1 | 2, text: string) => {
+    if (opened[fd]) stream(fd).write(text);
+    else void writeFd(fd, text, fd === 1 ? stdoutClosed : undefined);
+  };
+  return {
+    get stdout() {
+      return stream(1);
+    },
+    get stderr() {
+      return stream(2);
+    },
+    get stdin() {
+      return process.stdin;
+    },
+    get stdoutIsTTY() {
+      return outTTY();
+    },
+    get stderrIsTTY() {
+      return errTTY();
+    },
+    get stdinIsTTY() {
+      return inTTY();
+    },
+    get columns() {
+      return (outTTY() && process.stdout.columns) || 80;
+    },
+    get color() {
+      return colorWanted(outTTY(), env, noColorFlag);
+    },
+    get colorErr() {
+      return colorWanted(errTTY(), env, noColorFlag);
+    },
+    out: (text) => write(1, text),
+    // Every stderr line may carry server text (names, error details, URLs): never raw controls.
+    err: (line) => write(2, `${terminalSafe(line, { keepNewlines: true })}\n`),
+  };
+}
+
+/** Waits until what was written through process.stdout/stderr has gone out (descriptor writes already have). */
+export function flushProcessIo(): Promise<void> {
+  const flush = (s: NodeJS.WriteStream) =>
+    new Promise<void>((resolve) => {
+      if (s.destroyed || !s.writable) return resolve();
+      s.write('', () => resolve());
+    });
+  return Promise.all(([1, 2] as const).filter((fd) => opened[fd]).map((fd) => flush(stream(fd)))).then(() => undefined);
 }

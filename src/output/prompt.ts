@@ -65,7 +65,7 @@ export async function promptHidden(io: Io, label: string): Promise<string> {
 
 /** Asks a yes/no question on the terminal (stderr); anything but y/yes is a no. */
 export async function confirm(io: Io, signal: AbortSignal, question: string): Promise<boolean> {
-  const { createInterface } = await import('node:readline');
+  const { createInterface } = process.getBuiltinModule('node:readline');
   const rl = createInterface({ input: io.stdin, output: io.stderr, terminal: io.stdinIsTTY });
   try {
     const answer = await new Promise<string>((res, rej) => {

@@ -77,6 +77,35 @@ describe.each([
     }
   });
 
+  it.runIf(!opts.keychain)('`--version`, `--help` and `help exit-codes` are answered by the launcher alone', async () => {
+    for (const args of [['--version'], ['--help'], ['help', 'exit-codes']]) {
+      const r = await runProbed(box, args);
+      expect(r.exitCode).toBe(0);
+      expect(r.loaded.files.filter((f) => /[\\/]dist[\\/](?!main\.cjs)/.test(f)), args.join(' ')).toEqual([]);
+    }
+  });
+
+  it.runIf(!opts.keychain)('a command other than token never loads the token path', async () => {
+    const r = await runProbed(box, ['status']);
+    expect(r.exitCode).toBe(0);
+    expect(r.loaded.files.filter((f) => /[\\/]dist[\\/]fast\.cjs$/.test(f))).toEqual([]);
+  });
+
+  it.runIf(!opts.keychain)('a request over plain http loads neither TLS nor node:crypto, nor fs/promises (current-user, call)', async () => {
+    for (const args of [['current-user', '--json'], ['call', 'current-user']]) {
+      const r = await runProbed(box, args);
+      expect(r.exitCode).toBe(0);
+      expect(r.loaded.builtins.filter((m) => /^NativeModule (https|tls|_tls_\w+|crypto|fs\/promises|readline)$/.test(m)), args.join(' ')).toEqual([]);
+    }
+  });
+
+  it.runIf(!opts.keychain)('`status` on a pipe creates no stream for its output (no node:net)', async () => {
+    const r = await runProbed(box, ['status']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain(server.url);
+    expect(r.loaded.builtins.filter((m) => /^NativeModule (net|stream|tty)$/.test(m))).toEqual([]);
+  });
+
   it.runIf(!opts.keychain)('the probe sees them when a command does load them (current-user)', async () => {
     const r = await runProbed(box, ['current-user', '--json']);
     expect(r.exitCode).toBe(0);

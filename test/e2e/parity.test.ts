@@ -1,6 +1,7 @@
 /**
- * The fast paths and the full CLI print the same bytes. fast.ts (`--version`, `--help`, `token`
- * with a stored valid token) is compared with dist/cli.cjs run directly (commander, the full
+ * The fast paths and the full CLI print the same bytes. The launcher (main.ts: `--version`,
+ * `--help`, `help exit-codes`) and fast.ts (`token` with a stored valid token) are compared with
+ * dist/cli.cjs run directly (commander, the full
  * token command); cli.ts's own parser (`token`, `current-user`, `endpoints`) with commander, by
  * adding `--`, which the fast parser leaves to commander and which changes nothing printed. Each
  * on a pipe and on a terminal, under the colour variables.
@@ -49,6 +50,7 @@ const PAIRS: Array<[string, string[], string, string[]]> = [
   [BIN, ['-v'], CLI, ['-v']],
   [BIN, ['--help'], CLI, ['--help']],
   [BIN, [], CLI, []],
+  [BIN, ['help', 'exit-codes'], CLI, ['help', 'exit-codes']],
   [BIN, ['token'], CLI, ['token']],
   [BIN, ['token', '--json'], CLI, ['token', '--json']],
   [BIN, ['token', '--json', '--no-color'], CLI, ['token', '--json', '--no-color']],
@@ -81,7 +83,7 @@ describe('fast path and full CLI print the same', () => {
   }
 
   it('the pairs do take different paths (the fast one loads no commander)', async () => {
-    const r = await execa('node', ['-e', `require(${JSON.stringify(join(ROOT, 'dist/fast.cjs'))}).runFast(['node', 'x', 'token']).then((h) => { process.stderr.write(String(h) + ' ' + Object.keys(require.cache).some((k) => k.includes('commander'))); })`], { env: box.env, extendEnv: false });
+    const r = await execa('node', ['-e', `require(${JSON.stringify(join(ROOT, 'dist/fast.cjs'))}).runFast({ args: ['token'], noColor: false }).then((h) => { process.stderr.write(String(h) + ' ' + Object.keys(require.cache).some((k) => k.includes('commander'))); })`], { env: box.env, extendEnv: false });
     expect(r.stderr).toBe('true false');
   });
 });

@@ -4,7 +4,6 @@
  * secret-service.ts; writes still go through the native binding (keychain.ts).
  */
 import type { Socket } from 'node:net';
-import { nodeRequire } from './node-require.js';
 import { decodeMessage, encodeMethodCall, MessageType, type Message, type MethodCall } from './dbus-wire.js';
 
 export class DbusError extends Error {
@@ -78,7 +77,7 @@ export class DbusConnection {
    * it reads the keychain (`--version` would).
    */
   static open(socketPath: string): DbusConnection {
-    const { connect } = nodeRequire()('node:net') as typeof import('node:net');
+    const { connect } = process.getBuiltinModule('node:net');
     const socket = connect({ path: socketPath });
     const conn = new DbusConnection(socket);
     const uid = typeof process.getuid === 'function' ? process.getuid() : 0;

@@ -1,4 +1,3 @@
-import { readFile, stat } from 'node:fs/promises';
 import type { HttpClient, HttpResponse, StreamedResponse } from '../../api/http.js';
 import { apiErrorFrom, MAX_BODY_BYTES, readBounded } from '../../api/http.js';
 import { openPage } from '../../api/page-scan.js';
@@ -17,6 +16,9 @@ type Options = CallOptions;
 const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 
 /** A file that cannot be read, in words ("no such file: x.json", not "ENOENT"). */
+// Taken when a file is read, not at start-up: node:fs/promises loads readline and the file watchers.
+const fsp = () => process.getBuiltinModule('node:fs/promises');
+
 function unreadable(flag: string, path: string, e: unknown): UsageError {
   const code = (e as NodeJS.ErrnoException).code;
   const why: Record<string, string> = { EACCES: 'permission denied', EPERM: 'permission denied', ENOTDIR: 'a part of the path is not a folder' };
@@ -29,9 +31,9 @@ function fileReader(ctx: Ctx): FileReader {
   return {
     async readFile(path: string) {
       try {
-        const st = await stat(path);
+        const st = await fsp().stat(path);
         if (st.isDirectory()) throw new UsageError(`@${path} is a directory, not a file`);
-        return await readFile(path, 'utf8');
+        return await fsp().readFile(path, 'utf8');
       } catch (e) {
         if (e instanceof UsageError) throw e;
         throw unreadable('', path, e);
@@ -55,9 +57,9 @@ async function readInput(path: string, ctx: Ctx): Promise<Buffer> {
     return Buffer.concat(chunks);
   }
   try {
-    const st = await stat(path);
+    const st = await fsp().stat(path);
     if (st.isDirectory()) throw new UsageError(`--input ${path} is a directory, not a file`);
-    return await readFile(path);
+    return await fsp().readFile(path);
   } catch (e) {
     if (e instanceof UsageError) throw e;
     throw unreadable('--input: ', path, e);
@@ -67,7 +69,7 @@ async function readInput(path: string, ctx: Ctx): Promise<Buffer> {
 /** The status line and headers, as curl -i prints them; the reason phrase is the standard one. */
 async function headerBlock(res: Pick<HttpResponse, 'status' | 'headers'>): Promise<string> {
   // node:http only for its table of reason phrases, and only with -i.
-  const { STATUS_CODES } = await import('node:http');
+  const { STATUS_CODES } = process.getBuiltinModule('node:http');
   const reason = STATUS_CODES[res.status];
   const lines = [`HTTP/1.1 ${res.status}${reason ? ` ${reason}` : ''}`];
   for (const [k, v] of Object.entries(res.headers)) {

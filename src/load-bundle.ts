@@ -1,0 +1,108 @@
+/**
+ * Loads one of our CommonJS bundles (dist/cli.cjs, dist/fast.cjs) the way require() would, but
+ * keeps V8's compiled code of it between runs, in the user's own cache folder.
+ *
+ * Not Node's module.enableCompileCache(): that keeps only what V8 compiles up front, the top
+ * level of the bundle, and V8 compiles every function lazily, on its first call; a command
+ * spends more time compiling the functions it calls than the bundle's top level. The code
+ * V8 gives back after a command has run (vm.Script#createCachedData) holds those functions too.
+ * The file is written again when a command runs that the kept code has not seen yet, so it comes
+ * to hold the commands this user runs (at most MAX_WORDS of them); V8 itself refuses kept code
+ * that does not match the bundle's source, flags or version, and then it is written afresh.
+ *
+ * Compiled code is code: the folder is the user's own (0700), the file 0600, written whole
+ * (a temp file renamed into place). Any failure here only costs the compile it would have saved.
+ */
+declare const __ZENML_API_BUILD_ID__: string;
+
+const MAX_WORDS = 32;
+
+interface Kept {
+  /** The bundle file it was made from, as size and modification time: a bundle edited in place is compiled afresh. */
+  source: string;
+  words: string[];
+  data: Buffer;
+}
+
+function cacheFolder(): string | null {
+  const env = process.env;
+  if (env.ZENML_API_NO_CODE_CACHE === '1') return null;
+  const { homedir } = process.getBuiltinModule('node:os');
+  const { join } = process.getBuiltinModule('node:path');
+  const base = env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  return join(base, 'zenml-api', 'code');
+}
+
+/** The kept file: one line of JSON (its source, the command words it has seen), then V8's bytes. */
+function readKept(file: string): Kept | null {
+  const { readFileSync } = process.getBuiltinModule('node:fs');
+  let raw: Buffer;
+  try {
+    raw = readFileSync(file);
+  } catch {
+    return null;
+  }
+  const nl = raw.indexOf(10);
+  if (nl < 0) return null;
+  try {
+    const head = JSON.parse(raw.subarray(0, nl).toString('utf8')) as { source?: unknown; words?: unknown } | null;
+    const words = head?.words;
+    if (typeof head?.source !== 'string' || !Array.isArray(words) || !words.every((w) => typeof w === 'string')) return null;
+    return { source: head.source, words, data: raw.subarray(nl + 1) };
+  } catch {
+    return null;
+  }
+}
+
+function writeKept(bundle: string, folder: string, file: string, kept: Kept): void {
+  const fs = process.getBuiltinModule('node:fs');
+  const { join } = process.getBuiltinModule('node:path');
+  fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, Buffer.concat([Buffer.from(`${JSON.stringify({ source: kept.source, words: kept.words })}\n`), kept.data]), { mode: 0o600 });
+  fs.renameSync(tmp, file);
+  // Code kept for other builds of the tool (any Node version) is of no further use.
+  for (const name of fs.readdirSync(folder)) {
+    if (name.startsWith(`${bundle}-`) && !name.startsWith(`${bundle}-${__ZENML_API_BUILD_ID__}-`)) fs.rmSync(join(folder, name), { force: true });
+  }
+}
+
+/**
+ * Runs the bundle `name` (beside this file) as a CommonJS module and returns its exports.
+ * `word`: the command being run, which decides whether the kept code is worth writing again.
+ */
+export function loadBundle(name: 'cli' | 'fast', word: string): unknown {
+  const { readFileSync, statSync } = process.getBuiltinModule('node:fs');
+  const { join, dirname } = process.getBuiltinModule('node:path');
+  const Module = process.getBuiltinModule('node:module');
+  const vm = process.getBuiltinModule('node:vm');
+  const file = join(__dirname, `${name}.cjs`);
+  const folder = cacheFolder();
+  const keptFile = folder && join(folder, `${name}-${__ZENML_API_BUILD_ID__}-${process.version}-${process.arch}.v8`);
+  const code = readFileSync(file, 'utf8');
+  const st = statSync(file);
+  const source = `${st.size}:${st.mtimeMs}`;
+  const found = keptFile ? readKept(keptFile) : null;
+  const kept = found?.source === source ? found : null;
+
+  const script = new vm.Script(Module.wrap(code), { filename: file, ...(kept ? { cachedData: kept.data } : {}) });
+  const usable = kept !== null && !script.cachedDataRejected;
+  if (keptFile && folder && (!usable || (!kept.words.includes(word) && kept.words.length < MAX_WORDS))) {
+    const words = usable ? [...kept.words, word] : [word];
+    process.once('exit', () => {
+      try {
+        writeKept(name, folder, keptFile, { source, words, data: script.createCachedData() });
+      } catch {
+        // Not kept: the next run compiles again.
+      }
+    });
+  }
+  // In require's cache like any module, so that a require() of the same file finds this one.
+  const mod = new Module(file);
+  mod.filename = file;
+  require.cache[file] = mod;
+  const fn = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: unknown, filename: string, dirname: string) => void;
+  fn.call(mod.exports, mod.exports, Module.createRequire(file), mod, file, dirname(file));
+  mod.loaded = true;
+  return mod.exports;
+}
