@@ -16,6 +16,9 @@ const GLOBAL_FLAGS: ReadonlyMap<string, { value: boolean }> = new Map([
   ['--json', { value: false }],
 ]);
 
+/** The commands that pass their arguments through (cli-args.ts PASS_THROUGH has their specs). */
+export const PASS_THROUGH_NAMES: readonly string[] = ['exec'];
+
 /** `--no-color` works with every command, anywhere before `--`: it is taken out here. */
 export const NO_COLOR_FLAG = '--no-color';
 
@@ -50,6 +53,8 @@ export function normalizeArgs(raw: string[]): NormalizedArgs {
   const rest = args.slice(i);
   // Nothing to move behind (`zenml-api --profile x`, `--json --help`): commander says what is wrong.
   if (front.length === 0 || rest.length === 0 || rest[0]!.startsWith('-')) return { args, noColor };
+  // A command that passes its arguments through takes its own flags before them: `exec --profile x python …`.
+  if (PASS_THROUGH_NAMES.includes(rest[0]!)) return { args: [rest[0]!, ...front, ...rest.slice(1)], noColor };
   const end = rest.indexOf('--');
   return { args: end < 0 ? [...rest, ...front] : [...rest.slice(0, end), ...front, ...rest.slice(end)], noColor };
 }

@@ -2,39 +2,15 @@
  * The hottest commands in their plain shapes, parsed without commander: loading commander and
  * every command's definition costs a one-request command about as much as its request
  * (bench/RESULTS.md), and scripts run `token` and `call` in loops. One parser, built from each
- * command's flag list (the same list its commander definition is registered from), giving the
+ * command's spec (the same spec its commander definition is registered from), giving the
  * same options object as commander; anything it is not sure of (help, an unknown flag, `--`, a
  * value that looks like a flag, bundled short flags, too few or too many arguments, a
  * subcommand) returns null and commander parses it, with its own errors and suggestions.
  * test/unit/fast-args.test.ts compares the two parsers on a corpus of argument lists.
  */
-import type { CommonOptions } from './commands/context.js';
-import type { FieldArg, FlagSpec } from './commands/options.js';
-import { ALL_CALL_FLAGS } from './commands/call/spec.js';
-import { CURRENT_USER_FLAGS } from './commands/current-user/spec.js';
-import { ENDPOINTS_FLAGS } from './commands/endpoints/spec.js';
-import { TOKEN_FLAGS } from './commands/token/spec.js';
-import { STATUS_FLAGS } from './commands/status/spec.js';
-
-export interface FastSpec {
-  name: string;
-  flags: readonly FlagSpec[];
-  minArgs: number;
-  maxArgs: number;
-  /** Words that are the command's subcommands, not its first argument. */
-  subcommands?: readonly string[];
-}
-
-export const FAST_TOKEN: FastSpec = { name: 'token', flags: TOKEN_FLAGS, minArgs: 0, maxArgs: 0 };
-export const FAST_CURRENT_USER: FastSpec = { name: 'current-user', flags: CURRENT_USER_FLAGS, minArgs: 0, maxArgs: 0 };
-export const FAST_CALL: FastSpec = { name: 'call', flags: ALL_CALL_FLAGS, minArgs: 1, maxArgs: 2 };
-export const FAST_STATUS: FastSpec = { name: 'status', flags: STATUS_FLAGS, minArgs: 0, maxArgs: 0 };
-export const FAST_ENDPOINTS: FastSpec = { name: 'endpoints', flags: ENDPOINTS_FLAGS, minArgs: 0, maxArgs: 1, subcommands: ['describe', 'help'] };
-
-export interface FastArgs {
-  positional: string[];
-  opts: CommonOptions & Record<string, unknown>;
-}
+import { inputOf, argCount, type CommandOptions, type CommandSpec, type FieldArg, type FlagSpec, type Input } from './commands/options.js';
+import { TOKEN_COMMAND } from './commands/token/spec.js';
+import { EXEC_COMMAND } from './commands/exec/spec.js';
 
 const indexes = new WeakMap<readonly FlagSpec[], Map<string, FlagSpec>>();
 
@@ -51,13 +27,19 @@ function flagIndex(flags: readonly FlagSpec[]): Map<string, FlagSpec> {
   return byName;
 }
 
-export function fastParse(spec: FastSpec, args: string[]): FastArgs | null {
-  if (args[0] !== spec.name) return null;
+/**
+ * A command's arguments and flags parsed as commander would from the same spec, typed by the same
+ * conversion (options.ts inputOf), or null when commander should answer.
+ */
+export function fastParse<S extends CommandSpec>(spec: S, args: readonly string[]): Input<S> | null {
+  // Where the arguments' flags begin is commander's to decide (program.ts).
+  if (args[0] !== spec.name || spec.passThrough) return null;
   const byName = flagIndex(spec.flags);
   const opts: Record<string, unknown> = {};
   // commander's default for a --no-… switch
   for (const f of spec.flags) if (f.kind === 'negate') opts[f.key] = true;
   const fields: FieldArg[] = [];
+  const lists = new Map<string, string[]>();
   const positional: string[] = [];
   for (let i = 1; i < args.length; i++) {
     const a = args[i]!;
@@ -88,19 +70,35 @@ export function fastParse(spec: FastSpec, args: string[]): FastArgs | null {
       i += 1;
     }
     if (f.kind === 'value') opts[f.key] = value;
-    else if (f.kind === 'list') ((opts[f.key] ??= []) as string[]).push(value);
+    else if (f.kind === 'list') {
+      const list = lists.get(f.key) ?? [];
+      lists.set(f.key, list);
+      list.push(value);
+      opts[f.key] = list;
+    }
     else {
       fields.push({ typed: f.typed === true, raw: value });
       opts[f.key] = fields;
     }
   }
-  if (positional.length < spec.minArgs || positional.length > spec.maxArgs) return null;
-  return { positional, opts };
+  const { min, max } = argCount(spec);
+  if (positional.length < min || positional.length > max) return null;
+  // One entry per declared argument, a list for a variadic one: commander's processedArgs.
+  const processed = spec.args.map((a, i) => (a.kind === 'variadic' || a.kind === 'rest' ? positional.slice(i) : positional[i]));
+  // A value outside an argument's choices: commander names them.
+  if (spec.args.some((a, i) => a.choices && typeof processed[i] === 'string' && !a.choices.includes(processed[i]))) return null;
+  return inputOf(spec, processed, opts);
 }
 
 /** `token` parsed without commander (fast.ts, cli.ts), or null. */
-export function fastTokenOptions(args: string[]): FastArgs['opts'] | null {
-  return fastParse(FAST_TOKEN, args)?.opts ?? null;
+export function fastTokenOptions(args: string[]): CommandOptions<typeof TOKEN_COMMAND> | null {
+  return fastParse(TOKEN_COMMAND, args)?.opts ?? null;
 }
 
 export { NO_COLOR_FLAG, normalizeArgs, type NormalizedArgs } from './argv.js';
+
+/**
+ * The commands whose spec passes their arguments through, by name in argv.ts (which imports no
+ * spec: the launcher runs it); test/unit/command-specs.test.ts checks both lists.
+ */
+export const PASS_THROUGH: readonly CommandSpec[] = [EXEC_COMMAND];

@@ -8,8 +8,13 @@ import { envTimeout, makeCtx, type CommonOptions, type Ctx } from './commands/co
 import { flushProcessIo, processIo, type Io } from './output/io.js';
 import { keychainStuck } from './auth/secrets/keychain.js';
 import { directAnswer } from './direct.js';
-import { FAST_CALL, FAST_CURRENT_USER, FAST_ENDPOINTS, FAST_STATUS, FAST_TOKEN, fastParse, fastTokenOptions, normalizeArgs, type FastArgs, type FastSpec } from './cli-args.js';
-import { runCommand } from './commands/options.js';
+import { fastParse, fastTokenOptions, normalizeArgs } from './cli-args.js';
+import { runCommand, type CommandSpec, type Run } from './commands/options.js';
+import { CALL_COMMAND } from './commands/call/spec.js';
+import { CURRENT_USER_COMMAND } from './commands/current-user/spec.js';
+import { ENDPOINTS_COMMAND } from './commands/endpoints/spec.js';
+import { STATUS_COMMAND } from './commands/status/spec.js';
+import { TOKEN_COMMAND } from './commands/token/spec.js';
 import { terminalSafe } from './output/sanitize.js';
 
 export { fastTokenOptions };
@@ -29,16 +34,25 @@ export function formatError(e: unknown, verbose: boolean): string {
   return terminalSafe(`zenml-api: internal error: ${err?.message ?? String(e)} (run with ZENML_API_DEBUG=1 for details)`);
 }
 
-type Runner = (args: string[], opts: FastArgs['opts'], ctx: Ctx) => Promise<void>;
-/** Each run() declares its own options type; fastParse gives what commander would (fast-args.test.ts). */
-const runner = <O>(load: () => Promise<(args: string[], opts: O, ctx: Ctx) => Promise<void>>) => load as unknown as () => Promise<Runner>;
+/** Runs a command if fastParse takes the argument list (as commander would: fast-args.test.ts). */
+type FastPath = (args: string[], ctx: Ctx) => Promise<boolean>;
 
-const FAST_PATHS: Array<[FastSpec, () => Promise<Runner>]> = [
-  [FAST_TOKEN, runner(async () => (await import('./commands/token/run.js')).run)],
-  [FAST_CURRENT_USER, runner(async () => (await import('./commands/current-user/run.js')).run)],
-  [FAST_CALL, runner(async () => (await import('./commands/call/run.js')).run)],
-  [FAST_ENDPOINTS, runner(async () => (await import('./commands/endpoints/run.js')).list)],
-  [FAST_STATUS, runner(async () => (await import('./commands/status/run.js')).run)],
+/** A command parsed by its spec without commander, its work loaded only when it runs (typed by the spec: no cast). */
+function fastPath<S extends CommandSpec>(spec: S, load: () => Promise<Run<S>>): FastPath {
+  return async (args, ctx) => {
+    const input = fastParse(spec, args);
+    if (!input) return false;
+    await runCommand(await load(), input, ctx);
+    return true;
+  };
+}
+
+const FAST_PATHS: FastPath[] = [
+  fastPath(TOKEN_COMMAND, async () => (await import('./commands/token/run.js')).run),
+  fastPath(CURRENT_USER_COMMAND, async () => (await import('./commands/current-user/run.js')).run),
+  fastPath(CALL_COMMAND, async () => (await import('./commands/call/run.js')).run),
+  fastPath(ENDPOINTS_COMMAND, async () => (await import('./commands/endpoints/run.js')).list),
+  fastPath(STATUS_COMMAND, async () => (await import('./commands/status/run.js')).run),
 ];
 
 async function dispatch(args: string[], argv: string[], ctx: Ctx): Promise<number> {
@@ -48,12 +62,7 @@ async function dispatch(args: string[], argv: string[], ctx: Ctx): Promise<numbe
     return ExitCode.ok;
   }
   // The most frequent commands in their plain shapes skip loading commander and every definition.
-  for (const [spec, load] of FAST_PATHS) {
-    const parsed = fastParse(spec, args);
-    if (!parsed) continue;
-    await runCommand(await load(), parsed.positional, parsed.opts, ctx);
-    return ExitCode.ok;
-  }
+  for (const fast of FAST_PATHS) if (await fast(args, ctx)) return ExitCode.ok;
   const { runProgram } = await import('./program.js');
   return runProgram(argv, ctx);
 }

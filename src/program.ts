@@ -7,6 +7,7 @@ import { ExitCode } from './errors.js';
 import type { Ctx } from './commands/context.js';
 import { VERSION } from './version.js';
 import { registerCommands } from './commands/index.js';
+import { specOf } from './commands/options.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
 
 export function buildProgram(ctx: Ctx, writeErr: (s: string) => void = (s) => void ctx.io.stderr.write(s)): Command {
@@ -80,6 +81,7 @@ export async function runProgram(argv: string[], ctx: Ctx): Promise<number> {
     ctx.io.err(`zenml-api: no help for '${words[1].slice(0, 60)}': it is not a command (try \`zenml-api --help\`, or \`zenml-api help exit-codes\`)`);
     return ExitCode.usage;
   }
+  passThroughIfAsked(program, words[0]);
   try {
     await program.parseAsync(argv);
     return ExitCode.ok;
@@ -98,6 +100,20 @@ export async function runProgram(argv: string[], ctx: Ctx): Promise<number> {
   } finally {
     if (held && !held.includes('Usage:')) ctx.io.stderr.write(held);
   }
+}
+
+/**
+ * A command whose spec passes its arguments through (`exec python -m pytest -v`) is parsed with
+ * positional options, so that neither the program (`-v`) nor exec takes a flag meant for the
+ * child. Only that command: set on the program for every command line, it made the program's
+ * own flags unknown after any command (`token -v`), and a group's flags unknown after its
+ * subcommands, depending on the order the commands were registered in.
+ */
+function passThroughIfAsked(program: Command, word: string | undefined): void {
+  const cmd = word === undefined ? undefined : findCommand(program, word);
+  if (!cmd || !specOf(cmd)?.passThrough) return;
+  program.enablePositionalOptions();
+  cmd.passThroughOptions();
 }
 
 function findCommand(program: Command, name: string): Command | undefined {

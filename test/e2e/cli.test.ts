@@ -18,6 +18,15 @@ describe('zenml-api', () => {
     }
   });
 
+  it('-v and --version after a command are the program\'s, as commander has them, not the command\'s unknown option', async () => {
+    const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
+    // Commands registered before and after exec: no order of registration changes how they parse.
+    for (const args of [['token', '-v'], ['status', '--version'], ['call', 'pipelines', '-v'], ['profile', 'list', '-v'], ['env', '--version'], ['pro', 'users', 'me', '-v']]) {
+      const r = await box.run(args);
+      expect([args, r.exitCode, r.stdout, r.stderr]).toEqual([args, 0, `${version}\n`, '']);
+    }
+  });
+
   it('--help (pre-rendered for speed) is exactly what the program renders, with every command and examples', async () => {
     const fast = await box.run(['--help']);
     // dist/cli.cjs has no pre-rendered help: commander renders it.

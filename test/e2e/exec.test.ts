@@ -274,6 +274,24 @@ describe('exec: the exit status and signals of the command', () => {
     expect(r.stderr).toBe('');
   });
 
+  it("the program's own flags after COMMAND are COMMAND's too: -v, --version, --help", async () => {
+    const r = await box.run(['exec', 'sh', '-c', 'printf "%s " "$@"', 'sh', '-v', '--version', '--help', '-h'], { env });
+    expect([r.exitCode, r.stdout, r.stderr]).toEqual([0, '-v --version --help -h ', '']);
+  });
+
+  it('global flags given before exec are exec\'s, never the command\'s', async () => {
+    for (const args of [
+      ['--verbose', 'exec', 'sh', '-c', 'printf "%s " "$@"', 'sh', '-v', '--profile', 'x'],
+      ['--verbose', 'exec', '--', 'sh', '-c', 'printf "%s " "$@"', 'sh', '-v', '--profile', 'x'],
+      ['--verbose', '--timeout', '30', 'exec', '--no-mint', 'sh', '-c', 'printf "%s " "$@"', 'sh', '-v', '--profile', 'x'],
+    ]) {
+      const r = await box.run(args, { env });
+      expect([args, r.exitCode, r.stdout]).toEqual([args, 0, '-v --profile x ']);
+      // --verbose reached exec: it names what it withheld and what it runs.
+      expect(r.stderr).toContain('zenml-api: running sh with a token');
+    }
+  });
+
   it('no command, or a bad --expires-in, is a usage error before anything runs', async () => {
     for (const args of [['exec'], ['exec', '--expires-in', 'soon', '--', 'true'], ['exec', '--no-mint', '--expires-in', '60', '--', 'true']]) {
       const r = await box.run(args, { env });

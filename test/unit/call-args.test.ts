@@ -8,22 +8,20 @@ import { Command, CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { fastCallArgs } from '../../src/commands/call/args.js';
 import { register } from '../../src/commands/call/index.js';
-import { ALL_CALL_FLAGS } from '../../src/commands/call/spec.js';
+import { ALL_CALL_FLAGS, CALL_COMMAND } from '../../src/commands/call/spec.js';
 import type { Ctx } from '../../src/commands/context.js';
-import type { FlagSpec } from '../../src/commands/options.js';
+import { commanderInput, type FlagSpec, type Input } from '../../src/commands/options.js';
 
-type Parsed = { positional: string[]; opts: Record<string, unknown> } | 'error' | 'help';
+type Parsed = Input<typeof CALL_COMMAND> | 'error' | 'help';
 
 async function viaCommander(args: string[]): Promise<Parsed> {
   const program = new Command('zenml-api').exitOverride().configureOutput({ writeOut: () => undefined, writeErr: () => undefined, outputError: () => undefined });
   register(program, {} as Ctx);
   const call = program.commands.find((c) => c.name() === 'call')!;
   let result: Parsed = 'error';
-  // The same extraction as options.ts lazy(): declared arguments, then the merged options.
-  call.action((...a: unknown[]) => {
-    const cmd = a[a.length - 1] as Command;
-    const positional = a.slice(0, cmd.registeredArguments.length).flatMap((v) => (Array.isArray(v) ? v : v === undefined ? [] : [v])) as string[];
-    result = { positional, opts: { ...cmd.optsWithGlobals() } };
+  // The same conversion as the actions defineCommand registers.
+  call.action(() => {
+    result = commanderInput(CALL_COMMAND, call);
   });
   try {
     await program.parseAsync(['node', 'zenml-api', ...args]);

@@ -72,7 +72,7 @@ describe('exec run', () => {
   it('gives the child the handoff variables and none of the withheld credentials; says which with --verbose', async () => {
     const { ctx, err } = fakeCtx(PARENT);
     const { deps, child, spawned } = fakeDeps();
-    const done = run(['python', 'train.py', '--epochs', '3'], { verbose: true }, ctx, deps);
+    const done = run({ command: ['python', 'train.py', '--epochs', '3'] }, { verbose: true }, ctx, deps);
     await tick();
     child.emit('spawn');
     child.emit('exit', 0, null);
@@ -90,7 +90,7 @@ describe('exec run', () => {
   it('says nothing about withheld names without --verbose', async () => {
     const { ctx, err } = fakeCtx(PARENT);
     const { deps, child } = fakeDeps();
-    const done = run(['true'], {}, ctx, deps);
+    const done = run({ command: ['true'] }, {}, ctx, deps);
     await tick();
     child.emit('spawn');
     child.emit('exit', 0, null);
@@ -106,7 +106,7 @@ describe('exec run', () => {
   ] as const)('a child that ends with code %s / signal %s makes exec exit %s', async (code, signal, status) => {
     const { ctx } = fakeCtx({});
     const { deps, child } = fakeDeps();
-    const done = run(['x'], {}, ctx, deps);
+    const done = run({ command: ['x'] }, {}, ctx, deps);
     await tick();
     child.emit('spawn');
     child.emit('exit', code, signal);
@@ -121,7 +121,7 @@ describe('exec run', () => {
   it('forwards SIGINT, SIGTERM and SIGHUP to the child while it runs, and stops listening after', async () => {
     const { ctx } = fakeCtx({});
     const { deps, child, signals } = fakeDeps();
-    const done = run(['x'], {}, ctx, deps);
+    const done = run({ command: ['x'] }, {}, ctx, deps);
     await tick();
     child.emit('spawn');
     for (const s of FORWARDED) signals.emit(s);
@@ -135,7 +135,7 @@ describe('exec run', () => {
     const { ctx, err } = fakeCtx({});
     const { deps, child, signals } = fakeDeps();
     deps.inForeground = () => true;
-    const done = run(['x'], { verbose: true }, ctx, deps);
+    const done = run({ command: ['x'] }, { verbose: true }, ctx, deps);
     await tick();
     child.emit('spawn');
     signals.emit('SIGINT');
@@ -161,7 +161,7 @@ describe('exec run', () => {
   ])('a command that cannot start (%s) is exit %s with one line', async (code, exit, message) => {
     const { ctx } = fakeCtx({});
     const { deps, child, signals } = fakeDeps();
-    const done = run(['nosuch'], {}, ctx, deps);
+    const done = run({ command: ['nosuch'] }, {}, ctx, deps);
     await tick();
     child.emit('error', Object.assign(new Error(`spawn nosuch ${code}`), { code }));
     const e = (await done.catch((x: unknown) => x)) as CommandNotRunnable;
@@ -174,7 +174,7 @@ describe('exec run', () => {
   it('an error after the start (a failed kill) does not end exec: the exit does', async () => {
     const { ctx } = fakeCtx({});
     const { deps, child } = fakeDeps();
-    const done = run(['x'], {}, ctx, deps);
+    const done = run({ command: ['x'] }, {}, ctx, deps);
     await tick();
     child.emit('spawn');
     child.emit('error', Object.assign(new Error('kill ESRCH'), { code: 'ESRCH' }));
@@ -190,7 +190,7 @@ describe('exec run', () => {
       asked = true;
       return { vars: {}, expiresAt: null };
     };
-    await expect(run([''], {}, ctx, deps)).rejects.toThrow(/exec needs a command/);
+    await expect(run({ command: [''] }, {}, ctx, deps)).rejects.toThrow(/exec needs a command/);
     expect(asked).toBe(false);
   });
 });

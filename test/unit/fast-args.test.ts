@@ -1,29 +1,33 @@
 /**
  * The commander-free parser (cli-args.ts fastParse) against commander itself, for every command
  * with a fast path: wherever the fast parser answers, commander (with the real definitions,
- * registered from the same flag lists) must give the same positional arguments and the same
+ * registered from the same specs) must give the same positional arguments and the same
  * options; where commander fails, the fast parser must have declined. Hand-written shapes plus a
  * seeded random corpus built from each flag list. (`call` has its own corpus: call-args.test.ts.)
  */
 import { Command, CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { FAST_CALL, FAST_CURRENT_USER, FAST_ENDPOINTS, FAST_STATUS, FAST_TOKEN, fastParse, type FastSpec } from '../../src/cli-args.js';
+import { fastParse } from '../../src/cli-args.js';
 import { registerCommands } from '../../src/commands/index.js';
 import type { Ctx } from '../../src/commands/context.js';
+import { commanderInput, specOf, type CommandSpec, type Input } from '../../src/commands/options.js';
+import { CALL_COMMAND } from '../../src/commands/call/spec.js';
+import { CURRENT_USER_COMMAND } from '../../src/commands/current-user/spec.js';
+import { ENDPOINTS_COMMAND } from '../../src/commands/endpoints/spec.js';
+import { STATUS_COMMAND } from '../../src/commands/status/spec.js';
+import { TOKEN_COMMAND } from '../../src/commands/token/spec.js';
 
-type Parsed = { positional: string[]; opts: Record<string, unknown> } | 'error' | 'help' | 'other';
+type Parsed = Input<CommandSpec> | 'error' | 'help' | 'other';
 
-async function viaCommander(args: string[], name: string): Promise<Parsed> {
+async function viaCommander(args: string[], spec: CommandSpec): Promise<Parsed> {
   const program = new Command('zenml-api').exitOverride().configureOutput({ writeOut: () => undefined, writeErr: () => undefined, outputError: () => undefined });
   registerCommands(program, {} as Ctx);
   let result: Parsed = 'other';
   const capture = (cmd: Command) => {
     cmd.exitOverride();
-    // The same extraction as options.ts lazy(): declared arguments, then the merged options.
-    cmd.action((...a: unknown[]) => {
-      const c = a[a.length - 1] as Command;
-      const positional = a.slice(0, c.registeredArguments.length).flatMap((v) => (Array.isArray(v) ? v : v === undefined ? [] : [v])) as string[];
-      result = c.name() === name ? { positional, opts: { ...c.optsWithGlobals() } } : 'other';
+    // The same conversion as the actions defineCommand registers.
+    cmd.action(() => {
+      result = specOf(cmd) === spec ? commanderInput(spec, cmd) : 'other';
     });
     for (const sub of cmd.commands) capture(sub);
   };
@@ -37,19 +41,19 @@ async function viaCommander(args: string[], name: string): Promise<Parsed> {
   return result;
 }
 
-async function agree(spec: FastSpec, args: string[]): Promise<'fast' | 'declined'> {
+async function agree(spec: CommandSpec, args: string[]): Promise<'fast' | 'declined'> {
   const fast = fastParse(spec, args);
-  const slow = await viaCommander(args, spec.name);
+  const slow = await viaCommander(args, spec);
   if (fast === null) return 'declined';
   expect([args, slow]).toEqual([args, fast]);
   return 'fast';
 }
 
-const SPECS: Array<[FastSpec, string[][], string[][]]> = [
-  [FAST_TOKEN, [['token'], ['token', '--json', '--profile', 'p'], ['token', '--expires-in', '60', '--timeout', '5', '--verbose', '--no-verify-ssl'], ['token', '--jq', '.token']], [['token', 'x'], ['token', '--'], ['token', '-h']]],
-  [FAST_CURRENT_USER, [['current-user'], ['current-user', '--json', '--profile=a', '--profile', 'b']], [['current-user', 'x'], ['current-user', '--help']]],
-  [FAST_STATUS, [['status'], ['status', '--json', '--check'], ['status', '--timeout', '5', '--verbose', '--no-verify-ssl'], ['status', '--jq', '.[].name']], [['status', 'x'], ['status', '--help'], ['status', '--profile', 'p']]],
-  [FAST_ENDPOINTS, [['endpoints'], ['endpoints', 'service_*', '-X', 'GET', '--tag', 'pipelines', '--json'], ['endpoints', '--refresh', '--profile', 'p']], [['endpoints', 'describe', 'GET', 'x'], ['endpoints', 'help'], ['endpoints', 'a', 'b']]],
+const SPECS: Array<[CommandSpec, string[][], string[][]]> = [
+  [TOKEN_COMMAND, [['token'], ['token', '--json', '--profile', 'p'], ['token', '--expires-in', '60', '--timeout', '5', '--verbose', '--no-verify-ssl'], ['token', '--jq', '.token']], [['token', 'x'], ['token', '--'], ['token', '-h']]],
+  [CURRENT_USER_COMMAND, [['current-user'], ['current-user', '--json', '--profile=a', '--profile', 'b']], [['current-user', 'x'], ['current-user', '--help']]],
+  [STATUS_COMMAND, [['status'], ['status', '--json', '--check'], ['status', '--timeout', '5', '--verbose', '--no-verify-ssl'], ['status', '--jq', '.[].name']], [['status', 'x'], ['status', '--help'], ['status', '--profile', 'p']]],
+  [ENDPOINTS_COMMAND, [['endpoints'], ['endpoints', 'service_*', '-X', 'GET', '--tag', 'pipelines', '--json'], ['endpoints', '--refresh', '--profile', 'p']], [['endpoints', 'describe', 'GET', 'x'], ['endpoints', 'help'], ['endpoints', 'a', 'b']]],
 ];
 
 describe('fast parser = commander', () => {
@@ -84,5 +88,5 @@ describe('fast parser = commander', () => {
     });
   }
 
-  it('call is in the table too', () => expect(fastParse(FAST_CALL, ['call', 'info'])).toEqual({ positional: ['info'], opts: { verifySsl: true } }));
+  it('call is in the table too', () => expect(fastParse(CALL_COMMAND, ['call', 'info'])).toEqual({ args: { methodOrPath: 'info' }, opts: { verifySsl: true } }));
 });

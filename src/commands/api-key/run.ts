@@ -6,7 +6,7 @@ import { UsageError } from '../../errors.js';
 import { printJson } from '../../output/json.js';
 import { printRecord, printTable } from '../../output/table.js';
 import type { Ctx } from '../context.js';
-import type { KeyCreateOptions, KeyDeleteOptions, KeyRequestOptions, KeyRotateOptions } from './spec.js';
+import type { KeyArgs, KeyCreateArgs, KeyCreateOptions, KeyDeleteOptions, KeyListArgs, KeyRequestOptions, KeyRotateOptions } from './spec.js';
 import {
   confirmOrDecline,
   KEY_HEAD,
@@ -45,8 +45,7 @@ async function claimed<T>(sink: KeySink, fn: () => Promise<T>): Promise<T> {
 
 type CreateOptions = KeyCreateOptions;
 
-export async function create(args: string[], opts: CreateOptions, ctx: Ctx): Promise<void> {
-  const [saArg, name] = args as [string, string];
+export async function create({ serviceAccount: saArg, name }: KeyCreateArgs, opts: CreateOptions, ctx: Ctx): Promise<void> {
   if (name.trim() === '') throw new UsageError('the API key name is empty');
   const sink = keySink(ctx, opts);
   const { client, accounts } = await claimed(sink, () => openAccounts(ctx, opts));
@@ -68,30 +67,30 @@ export async function create(args: string[], opts: CreateOptions, ctx: Ctx): Pro
   ctx.warn(sink.target === 'stdout' ? 'The key is printed on stdout: store it now, it cannot be shown again.' : `Wrote the key to ${sink.target} (mode 0600).`);
 }
 
-export async function list(args: string[], opts: KeyRequestOptions, ctx: Ctx): Promise<void> {
+export async function list({ serviceAccount }: KeyListArgs, opts: KeyRequestOptions, ctx: Ctx): Promise<void> {
   await withAccounts(ctx, opts, async ({ accounts }) => {
-    const saId = await accounts.serviceAccountId(args[0]!);
+    const saId = await accounts.serviceAccountId(serviceAccount);
     const keys = await accounts.listApiKeys(saId);
     if (opts.json) return printJson(ctx.io, keys);
     if (keys.length === 0) {
-      ctx.warn(`Service account "${args[0]}" has no API keys: add one with \`zenml-api api-key create ${args[0]} NAME\`.`);
+      ctx.warn(`Service account "${serviceAccount}" has no API keys: add one with \`zenml-api api-key create ${serviceAccount} NAME\`.`);
       return;
     }
     await printTable(ctx.io, KEY_HEAD, keys.map(keyRow));
   });
 }
 
-export async function describe(args: string[], opts: KeyRequestOptions, ctx: Ctx): Promise<void> {
+export async function describe(args: KeyArgs, opts: KeyRequestOptions, ctx: Ctx): Promise<void> {
   await withAccounts(ctx, opts, async ({ accounts }) => {
-    const key = await accounts.getApiKey(await accounts.serviceAccountId(args[0]!), args[1]!);
+    const key = await accounts.getApiKey(await accounts.serviceAccountId(args.serviceAccount), args.key);
     if (opts.json) return printJson(ctx.io, key);
     await printRecord(ctx.io, keyRecord(key));
   });
 }
 
-async function setActive(args: string[], opts: KeyRequestOptions, ctx: Ctx, active: boolean): Promise<void> {
+async function setActive(args: KeyArgs, opts: KeyRequestOptions, ctx: Ctx, active: boolean): Promise<void> {
   await withAccounts(ctx, opts, async ({ accounts }) => {
-    const key = await accounts.updateApiKey(await accounts.serviceAccountId(args[0]!), args[1]!, { active });
+    const key = await accounts.updateApiKey(await accounts.serviceAccountId(args.serviceAccount), args.key, { active });
     if (opts.json) printJson(ctx.io, key);
     ctx.warn(
       active
@@ -101,13 +100,12 @@ async function setActive(args: string[], opts: KeyRequestOptions, ctx: Ctx, acti
   });
 }
 
-export const activate = (args: string[], opts: KeyRequestOptions, ctx: Ctx) => setActive(args, opts, ctx, true);
-export const deactivate = (args: string[], opts: KeyRequestOptions, ctx: Ctx) => setActive(args, opts, ctx, false);
+export const activate = (args: KeyArgs, opts: KeyRequestOptions, ctx: Ctx) => setActive(args, opts, ctx, true);
+export const deactivate = (args: KeyArgs, opts: KeyRequestOptions, ctx: Ctx) => setActive(args, opts, ctx, false);
 
 type DeleteOptions = KeyDeleteOptions;
 
-export async function remove(args: string[], opts: DeleteOptions, ctx: Ctx): Promise<void> {
-  const [saArg, keyArg] = args as [string, string];
+export async function remove({ serviceAccount: saArg, key: keyArg }: KeyArgs, opts: DeleteOptions, ctx: Ctx): Promise<void> {
   requireYesOrTerminal(ctx, opts.yes, `delete API key "${keyArg}"`);
   await withAccounts(ctx, opts, async ({ accounts }) => {
     const saId = await accounts.serviceAccountId(saArg);
@@ -130,8 +128,7 @@ function parseRetain(v: string | undefined): number {
   return n;
 }
 
-export async function rotate(args: string[], opts: RotateOptions, ctx: Ctx): Promise<void> {
-  const [saArg, keyArg] = args as [string, string];
+export async function rotate({ serviceAccount: saArg, key: keyArg }: KeyArgs, opts: RotateOptions, ctx: Ctx): Promise<void> {
   const retain = parseRetain(opts.retain);
   const sink = keySink(ctx, opts);
   const { session, client, accounts } = await claimed(sink, () => openAccounts(ctx, opts));

@@ -1,6 +1,8 @@
 /** `call` in its plain shapes, parsed without commander: see cli-args.ts fastParse. */
-import { FAST_CALL, fastParse, type FastArgs } from '../../cli-args.js';
+import { fastParse } from '../../cli-args.js';
+import type { Input } from '../options.js';
+import { CALL_COMMAND } from './spec.js';
 
-export function fastCallArgs(args: string[]): FastArgs | null {
-  return fastParse(FAST_CALL, args);
+export function fastCallArgs(args: string[]): Input<typeof CALL_COMMAND> | null {
+  return fastParse(CALL_COMMAND, args);
 }

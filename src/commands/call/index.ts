@@ -1,16 +1,12 @@
 import type { Command } from 'commander';
 import type { Ctx } from '../context.js';
-import { examples, lazy, registerFlags } from '../options.js';
-import { ALL_CALL_FLAGS } from './spec.js';
+import { defineCommand, examples } from '../options.js';
+import { CALL_COMMAND } from './spec.js';
 
 export function register(program: Command, ctx: Ctx): void {
-  const cmd = program
-    .command('call')
+  const cmd = defineCommand(program, CALL_COMMAND, ctx, async () => (await import('./run.js')).run)
     .description('send any request to the ZenML API (or the Pro API with --pro) and print the response body')
-    .usage('[METHOD] PATH [options]')
-    .argument('<method-or-path>', "METHOD (GET by default; POST when fields or --input are given), then PATH: '/api/v1/…', a path relative to /api/v1 ('pipelines'), or a URL on the profile's server")
-    .argument('[path]', 'PATH, when METHOD came first: call POST service_accounts');
-  registerFlags(cmd, ALL_CALL_FLAGS);
+    .usage('[METHOD] PATH [options]');
   examples(cmd, [
     '# list pipelines whose name contains "train"',
     'zenml-api call pipelines -q name=contains:train -q size=50',
@@ -31,5 +27,4 @@ export function register(program: Command, ctx: Ctx): void {
     'after',
     '\nOn an HTTP error the body still goes to stdout and one line to stderr; exit 1 (4 for a 401).\n',
   );
-  cmd.action(lazy(ctx, () => import('./run.js')));
 }

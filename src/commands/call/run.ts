@@ -8,7 +8,7 @@ import { terminalSafe } from '../../output/sanitize.js';
 import { ReusedBufferWriter } from '../../output/reused-buffer.js';
 import { readStdin } from '../../output/prompt.js';
 import type { Ctx } from '../context.js';
-import type { CallOptions } from './spec.js';
+import type { CallArgs, CallOptions } from './spec.js';
 import { apiPath, buildFields, flattenFields, parseHeader, splitKeyValue, type FileReader } from './fields.js';
 
 type Options = CallOptions;
@@ -117,22 +117,22 @@ async function printStream(ctx: Ctx, res: StreamedResponse, silent: boolean | un
   for await (const chunk of res.stream) if (!silent) await write(ctx, chunk);
 }
 
-export async function run(args: string[], opts: Options, ctx: Ctx): Promise<void> {
+export async function run({ methodOrPath: first, path: second }: CallArgs, opts: Options, ctx: Ctx): Promise<void> {
   let method: string | undefined = opts.method?.toUpperCase();
   let path: string;
-  const isMethod = (a: string | undefined) => a !== undefined && a === a.toUpperCase() && METHODS.has(a);
-  if (args.length === 1 && isMethod(args[0])) throw new UsageError(`${args[0]} is a method: give the path after it (call ${args[0]} PATH)`);
-  if (args.length === 2 && !METHODS.has(args[0]!.toUpperCase()) && METHODS.has(args[1]!.toUpperCase())) {
-    const m = args[1]!.toUpperCase();
-    throw new UsageError(`${args[1]} is a method: put it first (call ${m} ${args[0]!.slice(0, 80)}) or use -X ${m}`);
+  const isMethod = (a: string) => a === a.toUpperCase() && METHODS.has(a);
+  if (second === undefined && isMethod(first)) throw new UsageError(`${first} is a method: give the path after it (call ${first} PATH)`);
+  if (second !== undefined && !METHODS.has(first.toUpperCase()) && METHODS.has(second.toUpperCase())) {
+    const m = second.toUpperCase();
+    throw new UsageError(`${second} is a method: put it first (call ${m} ${first.slice(0, 80)}) or use -X ${m}`);
   }
-  if (args.length >= 2) {
-    const m = args[0]!.toUpperCase();
-    if (!METHODS.has(m)) throw new UsageError(`unknown HTTP method ${JSON.stringify(args[0]!.slice(0, 20))} (the method comes first: call GET PATH)`);
+  if (second !== undefined) {
+    const m = first.toUpperCase();
+    if (!METHODS.has(m)) throw new UsageError(`unknown HTTP method ${JSON.stringify(first.slice(0, 20))} (the method comes first: call GET PATH)`);
     if (method && method !== m) throw new UsageError(`two methods given: ${m} and -X ${method}`);
     method = m;
-    path = args[1]!;
-  } else path = args[0] ?? '';
+    path = second;
+  } else path = first;
   if (method && !METHODS.has(method)) throw new UsageError(`unknown HTTP method ${JSON.stringify(method.slice(0, 20))}`);
   if (opts.jsonl && !opts.paginate) throw new UsageError('--jsonl goes with --paginate');
   let concurrency = DEFAULT_CONCURRENCY;

@@ -3,7 +3,7 @@
  * shapes of them without commander (see there).
  */
 import { DEFAULT_CONCURRENCY } from '../../api/paginate.js';
-import { JQ_FLAG, NETWORK_FLAGS, PROFILE_FLAG, type FieldArg, type FlagSpec, type OptionsOf } from '../options.js';
+import { JQ_FLAG, NETWORK_FLAGS, PROFILE_FLAG, type CommandArgs, type CommandOptions, type CommandSpec, type FieldArg, type FlagSpec } from '../options.js';
 
 export type { FieldArg };
 
@@ -26,5 +26,15 @@ export const CALL_FLAGS = [
 /** Every flag `call` accepts, in the order of its help. */
 export const ALL_CALL_FLAGS = [...CALL_FLAGS, JQ_FLAG, PROFILE_FLAG, ...NETWORK_FLAGS] as const satisfies readonly FlagSpec[];
 
+export const CALL_COMMAND = {
+  name: 'call',
+  args: [
+    { key: 'methodOrPath', kind: 'required', description: "METHOD (GET by default; POST when fields or --input are given), then PATH: '/api/v1/…', a path relative to /api/v1 ('pipelines'), or a URL on the profile's server" },
+    { key: 'path', kind: 'optional', description: 'PATH, when METHOD came first: call POST service_accounts' },
+  ],
+  flags: ALL_CALL_FLAGS,
+} as const satisfies CommandSpec;
+
+export type CallArgs = CommandArgs<typeof CALL_COMMAND>;
 /** -f and -F fill both keys with one list, in argv order (options.ts registerFlags). */
-export type CallOptions = OptionsOf<typeof ALL_CALL_FLAGS>;
+export type CallOptions = CommandOptions<typeof CALL_COMMAND>;

@@ -5,6 +5,7 @@
  * API document. No network, no credentials.
  */
 import type { Command, Option } from 'commander';
+import { SHELLS } from './spec.js';
 import { relativePath } from '../../discovery/match.js';
 import { METHOD_ORDER, methodRank, type ApiIndex } from '../../discovery/openapi.js';
 
@@ -19,7 +20,6 @@ export interface CompletionSources {
   index(profile: string | undefined): ApiIndex | undefined;
 }
 
-export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 const HTTP_METHODS = METHOD_ORDER.slice(0, 5);
 
 function oneLine(s: string | undefined, max = 70): string | undefined {

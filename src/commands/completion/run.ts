@@ -3,16 +3,16 @@ import { configDir } from '../../auth/paths.js';
 import { resolveProfile } from '../../auth/resolve.js';
 import { readCachedIndex } from '../../discovery/cache.js';
 import type { ApiIndex } from '../../discovery/openapi.js';
-import { UsageError } from '../../errors.js';
-import type { CommonOptions, Ctx } from '../context.js';
-import { complete, formatCandidates, SHELLS, type CompletionSources } from './complete.js';
-import { script, type Shell } from './scripts.js';
+import type { Ctx } from '../context.js';
+import type { Run } from '../options.js';
+import { complete, formatCandidates, type CompletionSources } from './complete.js';
+import { script } from './scripts.js';
+import type { COMPLETE_COMMAND, COMPLETION_COMMAND } from './spec.js';
 
-export async function printScript(args: string[], _opts: CommonOptions, ctx: Ctx): Promise<void> {
-  const shell = args[0] as Shell;
-  if (!(SHELLS as readonly string[]).includes(shell)) throw new UsageError(`unknown shell ${JSON.stringify(String(shell).slice(0, 20))}; use bash, zsh or fish`);
-  ctx.io.out(script(shell));
-}
+/** The shell is one of the spec's choices: commander and the conversion to typed arguments check it. */
+export const printScript: Run<typeof COMPLETION_COMMAND> = async (args, _opts, ctx) => {
+  ctx.io.out(script(args.shell));
+};
 
 /** Profiles and cached indexes, read from the config folder; any problem means "nothing to offer". */
 function sources(ctx: Ctx): CompletionSources {
@@ -40,11 +40,11 @@ function sources(ctx: Ctx): CompletionSources {
 }
 
 /** `__complete -- WORD… CURRENT`: candidates for CURRENT, one a line. */
-export function completeFor(program: Command) {
-  return async (args: string[], _opts: CommonOptions, ctx: Ctx): Promise<void> => {
+export function completeFor(program: Command): Run<typeof COMPLETE_COMMAND> {
+  return async (args, _opts, ctx) => {
     let out = '';
     try {
-      out = formatCandidates(complete(program, args, sources(ctx)));
+      out = formatCandidates(complete(program, args.words, sources(ctx)));
     } catch {
       /* completion never prints errors into the user's command line */
     }

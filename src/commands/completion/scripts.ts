@@ -5,7 +5,7 @@
  * cached document without a network request. When there is nothing to offer, the shell falls
  * back to file names (for --input, @files and the like).
  */
-import type { SHELLS } from './complete.js';
+import type { SHELLS } from './spec.js';
 
 export type Shell = (typeof SHELLS)[number];
 

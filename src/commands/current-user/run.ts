@@ -1,10 +1,11 @@
 import { printJson } from '../../output/json.js';
 import { printRecord } from '../../output/table.js';
 import type { Ctx } from '../context.js';
+import type { NoArgs } from '../options.js';
 import type { CurrentUserOptions } from './spec.js';
 import { connect } from '../session.js';
 
-export async function run(_args: string[], opts: CurrentUserOptions, ctx: Ctx): Promise<void> {
+export async function run(_args: NoArgs, opts: CurrentUserOptions, ctx: Ctx): Promise<void> {
   const { client, api } = await connect(ctx, opts);
   try {
     const user = await api.currentUser();

@@ -1,6 +1,8 @@
-/** The flags of `current-user`, as data: index.ts registers them, cli-args.ts parses them without commander. */
-import { jsonFlags, NETWORK_FLAGS, PROFILE_FLAG, type FlagSpec, type OptionsOf } from '../options.js';
+/** `current-user` as data: index.ts registers them, cli-args.ts parses them without commander. */
+import { jsonFlags, NETWORK_FLAGS, PROFILE_FLAG, type CommandOptions, type CommandSpec, type FlagSpec } from '../options.js';
 
 export const CURRENT_USER_FLAGS = [...jsonFlags("print the server's response body"), PROFILE_FLAG, ...NETWORK_FLAGS] as const satisfies readonly FlagSpec[];
 
-export type CurrentUserOptions = OptionsOf<typeof CURRENT_USER_FLAGS>;
+export const CURRENT_USER_COMMAND = { name: 'current-user', args: [], flags: CURRENT_USER_FLAGS } as const satisfies CommandSpec;
+
+export type CurrentUserOptions = CommandOptions<typeof CURRENT_USER_COMMAND>;

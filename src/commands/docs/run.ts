@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { AuthError } from '../../errors.js';
 import { printJson } from '../../output/json.js';
 import type { Ctx } from '../context.js';
+import type { NoArgs } from '../options.js';
 import type { DocsOptions } from './spec.js';
 import { activeProfile } from '../session.js';
 
@@ -32,7 +33,7 @@ function openBrowser(url: string): Promise<string | null> {
   });
 }
 
-export async function run(_args: string[], opts: Options, ctx: Ctx): Promise<void> {
+export async function run(_args: NoArgs, opts: Options, ctx: Ctx): Promise<void> {
   const profile = activeProfile(ctx, opts);
   const server = profile.settings.server;
   if (!server) throw new AuthError(`profile "${profile.name}" has no ZenML server`, { hint: 'Run `zenml-api login SERVER_URL`.' });

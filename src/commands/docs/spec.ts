@@ -1,5 +1,5 @@
-/** The flags of `docs`, as data: index.ts registers them, run.ts gets their types. */
-import { jsonFlags, PROFILE_FLAG, type FlagSpec, type OptionsOf } from '../options.js';
+/** `docs` as data: index.ts registers them, run.ts gets their types. */
+import { jsonFlags, PROFILE_FLAG, type CommandOptions, type CommandSpec, type FlagSpec } from '../options.js';
 
 export const DOCS_FLAGS = [
   { long: 'redoc', key: 'redoc', kind: 'bool', description: 'the ReDoc page (/redoc) instead of Swagger UI (/docs)' },
@@ -8,4 +8,6 @@ export const DOCS_FLAGS = [
   PROFILE_FLAG,
 ] as const satisfies readonly FlagSpec[];
 
-export type DocsOptions = OptionsOf<typeof DOCS_FLAGS>;
+export const DOCS_COMMAND = { name: 'docs', args: [], flags: DOCS_FLAGS } as const satisfies CommandSpec;
+
+export type DocsOptions = CommandOptions<typeof DOCS_COMMAND>;

@@ -14,7 +14,7 @@ import { printJson } from '../../output/json.js';
 import { terminalSafe } from '../../output/sanitize.js';
 import { printTable } from '../../output/table.js';
 import type { Ctx } from '../context.js';
-import type { DescribeOptions, EndpointsOptions } from './spec.js';
+import type { DescribeArgs, DescribeOptions, EndpointsArgs, EndpointsOptions } from './spec.js';
 
 type ListOptions = EndpointsOptions;
 
@@ -36,11 +36,10 @@ function checkTag(index: ApiIndex, tag: string): void {
 }
 
 /** `endpoints [PATTERN]` */
-export async function list(args: string[], opts: ListOptions, ctx: Ctx): Promise<void> {
+export async function list({ pattern }: EndpointsArgs, opts: ListOptions, ctx: Ctx): Promise<void> {
   const method = opts.method !== undefined ? checkMethod(opts.method) : undefined;
   const { index } = await loadIndex(ctx, opts);
   if (opts.tag !== undefined) checkTag(index, opts.tag);
-  const pattern = args[0];
   const ops = filterOperations(index.operations, { pattern, method, tag: opts.tag });
   if (opts.json) {
     printJson(
@@ -64,10 +63,10 @@ export async function list(args: string[], opts: ListOptions, ctx: Ctx): Promise
 }
 
 /** `endpoints describe METHOD PATH` */
-export async function describe(args: string[], opts: DescribeOptions, ctx: Ctx): Promise<void> {
+export async function describe(args: DescribeArgs, opts: DescribeOptions, ctx: Ctx): Promise<void> {
   if (opts.tag !== undefined || opts.method !== undefined) throw new UsageError('describe takes METHOD and PATH as arguments, not --method or --tag');
-  const method = checkMethod(args[0] ?? '', 'METHOD');
-  const rawPath = args[1] ?? '';
+  const method = checkMethod(args.method, 'METHOD');
+  const rawPath = args.path;
   if (rawPath.trim() === '') throw new UsageError('PATH is empty');
   const { index } = await loadIndex(ctx, opts, 'full');
   const path = absolutePath(rawPath, index.server);

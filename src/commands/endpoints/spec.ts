@@ -1,5 +1,5 @@
 /** The flags of `endpoints` and `endpoints describe`, as data: index.ts registers them, cli-args.ts parses the listing's without commander. */
-import { jsonFlags, NETWORK_FLAGS, PROFILE_FLAG, type FlagSpec, type OptionsOf } from '../options.js';
+import { jsonFlags, NETWORK_FLAGS, PROFILE_FLAG, type CommandArgs, type CommandOptions, type CommandSpec, type FlagSpec } from '../options.js';
 
 /** What `endpoints describe` shares with the listing. */
 export const DISCOVERY_FLAGS = [
@@ -17,6 +17,25 @@ export const ENDPOINTS_FLAGS = [
 
 export const DESCRIBE_FLAGS = [...jsonFlags('print the operation as JSON'), ...DISCOVERY_FLAGS] as const satisfies readonly FlagSpec[];
 
-export type EndpointsOptions = OptionsOf<typeof ENDPOINTS_FLAGS>;
-/** The listing's -X and --tag reach `describe` too (commander's options of the parent), to be refused. */
-export type DescribeOptions = OptionsOf<typeof DESCRIBE_FLAGS> & Pick<EndpointsOptions, 'method' | 'tag'>;
+export const ENDPOINTS_COMMAND = {
+  name: 'endpoints',
+  args: [{ key: 'pattern', kind: 'optional', description: 'substring or glob of the path or summary' }],
+  flags: ENDPOINTS_FLAGS,
+  subcommands: ['describe', 'help'],
+} as const satisfies CommandSpec;
+
+export const DESCRIBE_COMMAND = {
+  name: 'describe',
+  args: [
+    { key: 'method', kind: 'required', description: 'GET, POST, PUT, PATCH, DELETE…' },
+    { key: 'path', kind: 'required', description: 'the path, as for `zenml-api call`' },
+  ],
+  flags: DESCRIBE_FLAGS,
+  // The listing's flags reach `describe` too (commander's options of the parent): -X and --tag to be refused.
+  inherited: ENDPOINTS_FLAGS,
+} as const satisfies CommandSpec;
+
+export type EndpointsArgs = CommandArgs<typeof ENDPOINTS_COMMAND>;
+export type EndpointsOptions = CommandOptions<typeof ENDPOINTS_COMMAND>;
+export type DescribeArgs = CommandArgs<typeof DESCRIBE_COMMAND>;
+export type DescribeOptions = CommandOptions<typeof DESCRIBE_COMMAND>;

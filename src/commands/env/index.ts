@@ -1,14 +1,12 @@
 import type { Command } from 'commander';
 import type { Ctx } from '../context.js';
-import { handoffOptions } from '../exec/index.js';
-import { examples, lazy } from '../options.js';
+import { defineCommand, examples } from '../options.js';
+import { ENV_COMMAND } from './spec.js';
 
 export function register(program: Command, ctx: Ctx): void {
-  const cmd = program
-    .command('env')
-    .description('print ZENML_STORE_URL and a new short-lived ZENML_STORE_API_TOKEN for a shell, a .env file or CI (never an API key or password)')
-    .option('--format <format>', 'sh (bash, zsh), fish, powershell, dotenv or json', 'sh');
-  handoffOptions(cmd);
+  const cmd = defineCommand(program, ENV_COMMAND, ctx, async () => (await import('./run.js')).run).description(
+    'print ZENML_STORE_URL and a new short-lived ZENML_STORE_API_TOKEN for a shell, a .env file or CI (never an API key or password)',
+  );
   examples(cmd, [
     'eval "$(zenml-api env)"',
     'zenml-api env --format fish | source',
@@ -17,5 +15,4 @@ export function register(program: Command, ctx: Ctx): void {
     'zenml-api env --format dotenv >> "$GITHUB_ENV"',
     'zenml-api env --format json --expires-in 600 | jq -r .ZENML_STORE_API_TOKEN',
   ]);
-  cmd.action(lazy(ctx, () => import('./run.js')));
 }

@@ -1,13 +1,12 @@
 /** `env`: the variables `exec` would set, printed for a shell, a .env file or CI. */
 import type { Ctx } from '../context.js';
-import { describeExpiry, handoffVariables, type HandoffOptions } from '../exec/handoff.js';
+import type { NoArgs } from '../options.js';
+import { describeExpiry, handoffVariables } from '../exec/handoff.js';
+import type { EnvOptions } from './spec.js';
 import { formatVariables, parseFormat } from './format.js';
 
-export interface EnvOptions extends HandoffOptions {
-  format?: string;
-}
 
-export async function run(_args: string[], opts: EnvOptions, ctx: Ctx, handoff: typeof handoffVariables = handoffVariables): Promise<void> {
+export async function run(_args: NoArgs, opts: EnvOptions, ctx: Ctx, handoff: typeof handoffVariables = handoffVariables): Promise<void> {
   const format = parseFormat(opts.format ?? 'sh');
   const h = await handoff(opts, ctx);
   const text = formatVariables(h.vars, format, ctx.io);

@@ -9,15 +9,11 @@ import { ApiError, UsageError } from '../../errors.js';
 import type { StoredProfile } from '../../auth/profiles.js';
 import { formatWhen } from '../../auth/tokens.js';
 import type { CommonOptions, Ctx } from '../context.js';
+import type { HandoffOptions } from './spec.js';
 import { connect } from '../session.js';
 import { expiresInSeconds, mintToken, MintRefused, type MintedToken } from '../token/mint.js';
 
-export interface HandoffOptions extends CommonOptions {
-  expiresIn?: string;
-  /** commander turns --no-mint into mint: false */
-  mint?: boolean;
-  pro?: boolean;
-}
+export type { HandoffOptions };
 
 export interface Handoff {
   /** In the order they are printed. */

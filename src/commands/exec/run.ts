@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { ChildExited, CommandNotRunnable, UsageError } from '../../errors.js';
 import type { Ctx } from '../context.js';
-import { childEnvironment, describeExpiry, handoffVariables, type HandoffOptions } from './handoff.js';
+import { childEnvironment, describeExpiry, handoffVariables } from './handoff.js';
+import type { ExecArgs, ExecOptions } from './spec.js';
 
 /** The part of a ChildProcess that exec uses. */
 export interface Child {
@@ -54,8 +55,8 @@ export function inForegroundGroup(readStat: () => string = () => readFileSync('/
 
 const processDeps = (): ExecDeps => ({ spawn: nodeSpawn, signals: process, handoff: handoffVariables, inForeground: () => inForegroundGroup() });
 
-export async function run(args: string[], opts: HandoffOptions, ctx: Ctx, deps: ExecDeps = processDeps()): Promise<void> {
-  const [command, ...rest] = args;
+export async function run(args: ExecArgs, opts: ExecOptions, ctx: Ctx, deps: ExecDeps = processDeps()): Promise<void> {
+  const [command, ...rest] = args.command;
   if (command === undefined || command === '') throw new UsageError('exec needs a command: zenml-api exec [options] -- COMMAND [ARGS…]');
   const handoff = await deps.handoff(opts, ctx);
   const { env, withheld } = childEnvironment(ctx.env, handoff.vars);

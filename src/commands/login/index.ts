@@ -1,14 +1,12 @@
 import type { Command } from 'commander';
 import type { Ctx } from '../context.js';
-import { examples, lazy, registerFlags } from '../options.js';
-import { LOGIN_FLAGS } from './spec.js';
+import { defineCommand, examples } from '../options.js';
+import { LOGIN_COMMAND } from './spec.js';
 
 export function register(program: Command, ctx: Ctx): void {
-  const cmd = program
-    .command('login')
-    .description('log in to a ZenML server and store the credentials in a profile, after checking them')
-    .argument('[server-url]', 'the server, e.g. https://zenml.example.com (default: the profile\'s server)');
-  registerFlags(cmd, LOGIN_FLAGS);
+  const cmd = defineCommand(program, LOGIN_COMMAND, ctx, async () => (await import('./run.js')).run).description(
+    'log in to a ZenML server and store the credentials in a profile, after checking them',
+  );
   examples(cmd, [
     'zenml-api login https://zenml.example.com --api-key - < key.txt',
     'echo "$ZENML_KEY" | zenml-api login https://zenml.example.com --api-key - --profile prod',
@@ -19,5 +17,4 @@ export function register(program: Command, ctx: Ctx): void {
     'zenml-api login --pro-workspace my-workspace                 # after `zenml-api pro login`',
     'zenml-api login --pro-workspace ws --pro-profile pro --profile ws',
   ]);
-  cmd.action(lazy(ctx, () => import('./run.js')));
 }

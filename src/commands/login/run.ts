@@ -12,7 +12,7 @@ import { terminalSafe } from '../../output/sanitize.js';
 import { confirm, promptHidden, readSecretFromStdin } from '../../output/prompt.js';
 import { readSecretFlag } from '../secret-input.js';
 import type { CommonOptions, Ctx } from '../context.js';
-import type { LoginOptions } from './spec.js';
+import type { LoginArgs, LoginOptions } from './spec.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -64,19 +64,19 @@ export async function guardIdentityChange(ctx: Ctx, force: boolean | undefined, 
   if (!(await confirm(ctx.io, ctx.signal, `${change}. Replace it?`))) throw new UsageError('cancelled: nothing was changed');
 }
 
-export async function run(args: string[], opts: Options, ctx: Ctx): Promise<void> {
+export async function run({ serverUrl }: LoginArgs, opts: Options, ctx: Ctx): Promise<void> {
   const methods = [opts.apiKey !== undefined, opts.token !== undefined, opts.username !== undefined, opts.web === true, opts.proWorkspace !== undefined].filter(Boolean).length;
   if (methods > 1) throw new UsageError('choose one of --api-key, --token, --username, --web and --pro-workspace');
   if (opts.proWorkspace !== undefined) {
-    if (args[0] !== undefined) throw new UsageError('--pro-workspace finds the server URL itself: leave SERVER_URL out');
+    if (serverUrl !== undefined) throw new UsageError('--pro-workspace finds the server URL itself: leave SERVER_URL out');
     const { loginToWorkspace } = await import('./workspace.js');
     return loginToWorkspace(opts.proWorkspace, opts, ctx);
   }
   if (opts.passwordStdin && opts.username === undefined) throw new UsageError('--password-stdin needs --username');
   const store = ctx.store();
   const config = store.profiles.read();
-  const server = args[0] !== undefined ? normalizeServerUrl(args[0]) : undefined;
-  const profile = pickProfile(config, server, opts.profile, args[0] === undefined ? ctx.env.ZENML_API_PROFILE : undefined);
+  const server = serverUrl !== undefined ? normalizeServerUrl(serverUrl) : undefined;
+  const profile = pickProfile(config, server, opts.profile, serverUrl === undefined ? ctx.env.ZENML_API_PROFILE : undefined);
   const existing = config.profiles[profile];
   const target = server ?? existing?.server;
   if (!target) throw new UsageError(`profile "${profile}" has no server yet: give its URL`);

@@ -1,5 +1,5 @@
-/** The flags of `login`, as data: index.ts registers them, run.ts gets their types. */
-import { jsonFlags, NETWORK_FLAGS, type FlagSpec, type OptionsOf } from '../options.js';
+/** `login` as data: index.ts registers them, run.ts gets their types. */
+import { jsonFlags, NETWORK_FLAGS, type CommandArgs, type CommandOptions, type CommandSpec, type FlagSpec } from '../options.js';
 
 export const LOGIN_FLAGS = [
   { long: 'api-key', arg: 'source', key: 'apiKey', kind: 'optional', description: "a service account's API key: '-' reads it from stdin; alone, a hidden prompt" },
@@ -19,4 +19,11 @@ export const LOGIN_FLAGS = [
   ...jsonFlags('print who was logged in, as JSON'),
 ] as const satisfies readonly FlagSpec[];
 
-export type LoginOptions = OptionsOf<typeof LOGIN_FLAGS>;
+export const LOGIN_COMMAND = {
+  name: 'login',
+  args: [{ key: 'serverUrl', kind: 'optional', description: "the server, e.g. https://zenml.example.com (default: the profile's server)" }],
+  flags: LOGIN_FLAGS,
+} as const satisfies CommandSpec;
+
+export type LoginArgs = CommandArgs<typeof LOGIN_COMMAND>;
+export type LoginOptions = CommandOptions<typeof LOGIN_COMMAND>;

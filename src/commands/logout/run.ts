@@ -2,11 +2,12 @@ import { validateProfileName } from '../../auth/profiles.js';
 import { unknownProfile } from '../../auth/resolve.js';
 import { UsageError } from '../../errors.js';
 import type { Ctx } from '../context.js';
+import type { NoArgs } from '../options.js';
 import type { LogoutOptions } from './spec.js';
 
 type Options = LogoutOptions;
 
-export async function run(_args: string[], opts: Options, ctx: Ctx): Promise<void> {
+export async function run(_args: NoArgs, opts: Options, ctx: Ctx): Promise<void> {
   const store = ctx.store();
   const config = store.profiles.read();
   if (opts.all && opts.profile) throw new UsageError('choose --profile or --all, not both');

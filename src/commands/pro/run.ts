@@ -14,12 +14,12 @@ import { terminalSafe } from '../../output/sanitize.js';
 import { readSecretFlag } from '../secret-input.js';
 import { printRecord, printTable } from '../../output/table.js';
 import type { CommonOptions, Ctx } from '../context.js';
-import type { OptionsOf } from '../options.js';
-import type { PRO_LOGOUT_FLAGS, ProLoginOptions, ProRequestOptions, ProWorkspacesOptions } from './spec.js';
+import type { NoArgs } from '../options.js';
+import type { ProLoginOptions, ProLogoutOptions, ProRequestOptions, ProWorkspacesOptions } from './spec.js';
 
 type LoginOptions = ProLoginOptions;
 
-export async function login(_args: string[], opts: LoginOptions, ctx: Ctx): Promise<void> {
+export async function login(_args: NoArgs, opts: LoginOptions, ctx: Ctx): Promise<void> {
   if ((opts.token !== undefined) === (opts.apiKey !== undefined)) throw new UsageError('pass one of --token and --api-key');
   const store = ctx.store();
   const cfg = store.profiles.read();
@@ -60,7 +60,7 @@ export async function login(_args: string[], opts: LoginOptions, ctx: Ctx): Prom
   ctx.warn(`The Pro token ${expiry}${r.renewable ? ' and is renewed from the key automatically' : ''}.`);
 }
 
-export async function logout(_args: string[], opts: OptionsOf<typeof PRO_LOGOUT_FLAGS>, ctx: Ctx): Promise<void> {
+export async function logout(_args: NoArgs, opts: ProLogoutOptions, ctx: Ctx): Promise<void> {
   const store = ctx.store();
   const cfg = store.profiles.read();
   const name = opts.profile ?? ctx.env.ZENML_API_PROFILE ?? cfg.current;
@@ -89,7 +89,7 @@ async function withApi<T>(ctx: Ctx, opts: CommonOptions, fn: (api: ProApi) => Pr
   }
 }
 
-export async function token(_args: string[], opts: ProRequestOptions, ctx: Ctx): Promise<void> {
+export async function token(_args: NoArgs, opts: ProRequestOptions, ctx: Ctx): Promise<void> {
   const s = session(ctx, opts);
   const t = await s.validToken();
   if (opts.json) {
@@ -99,7 +99,7 @@ export async function token(_args: string[], opts: ProRequestOptions, ctx: Ctx):
   ctx.io.out(`${t.token}\n`);
 }
 
-export async function usersMe(_args: string[], opts: ProRequestOptions, ctx: Ctx): Promise<void> {
+export async function usersMe(_args: NoArgs, opts: ProRequestOptions, ctx: Ctx): Promise<void> {
   const me = await withApi(ctx, opts, (api) => api.me());
   if (opts.json) return printJson(ctx.io, me);
   await printRecord(ctx.io, [
@@ -113,13 +113,13 @@ export async function usersMe(_args: string[], opts: ProRequestOptions, ctx: Ctx
   ]);
 }
 
-export async function organizationsList(_args: string[], opts: ProRequestOptions, ctx: Ctx): Promise<void> {
+export async function organizationsList(_args: NoArgs, opts: ProRequestOptions, ctx: Ctx): Promise<void> {
   const orgs = await withApi(ctx, opts, (api) => api.organizations());
   if (opts.json) return printJson(ctx.io, orgs);
   await printTable(ctx.io, ['NAME', 'ID', 'DESCRIPTION'], orgs.map((o) => [o.name, o.id, (o.description as string | null) ?? '']));
 }
 
-export async function workspacesList(_args: string[], opts: ProWorkspacesOptions, ctx: Ctx): Promise<void> {
+export async function workspacesList(_args: NoArgs, opts: ProWorkspacesOptions, ctx: Ctx): Promise<void> {
   const list = await withApi(ctx, opts, (api) => api.workspaces(opts.organization ? { organization_id: opts.organization } : {}));
   if (opts.json) return printJson(ctx.io, list);
   await printTable(

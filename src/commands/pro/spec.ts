@@ -1,8 +1,8 @@
-/** The flags of `pro …`, as data: index.ts registers them, run.ts gets their types. */
-import { jsonFlags, NETWORK_FLAGS, PRO_PROFILE_FLAG, PROFILE_FLAG, type FlagSpec, type OptionsOf } from '../options.js';
-import { requestFlags as serverRequestFlags } from '../service-account/spec.js';
+/** `pro …` as data: index.ts registers them, run.ts gets their types. */
+import { jsonFlags, NETWORK_FLAGS, PRO_PROFILE_FLAG, PROFILE_FLAG, type CommandOptions, type CommandSpec, type FlagSpec } from '../options.js';
+import { requestFlagsWith } from '../service-account/spec.js';
 
-const requestFlags = (json: string) => serverRequestFlags(json, PRO_PROFILE_FLAG);
+const requestFlags = (json: string) => requestFlagsWith(json, PRO_PROFILE_FLAG);
 
 export const PRO_LOGIN_FLAGS = [
   { long: 'token', arg: 'source', key: 'token', kind: 'optional', description: "a Pro API token from the dashboard: '-' reads stdin; alone, a hidden prompt" },
@@ -23,6 +23,14 @@ export const PRO_WORKSPACES_FLAGS = [
   ...requestFlags('print as JSON'),
 ] as const satisfies readonly FlagSpec[];
 
-export type ProLoginOptions = OptionsOf<typeof PRO_LOGIN_FLAGS>;
-export type ProRequestOptions = OptionsOf<typeof PRO_TOKEN_FLAGS>;
-export type ProWorkspacesOptions = OptionsOf<typeof PRO_WORKSPACES_FLAGS>;
+export const PRO_LOGIN = { name: 'login', args: [], flags: PRO_LOGIN_FLAGS } as const satisfies CommandSpec;
+export const PRO_LOGOUT = { name: 'logout', args: [], flags: PRO_LOGOUT_FLAGS } as const satisfies CommandSpec;
+export const PRO_TOKEN = { name: 'token', args: [], flags: PRO_TOKEN_FLAGS } as const satisfies CommandSpec;
+export const PRO_USERS_ME = { name: 'me', args: [], flags: PRO_ME_FLAGS } as const satisfies CommandSpec;
+export const PRO_ORGS_LIST = { name: 'list', args: [], flags: PRO_ORGS_FLAGS } as const satisfies CommandSpec;
+export const PRO_WORKSPACES_LIST = { name: 'list', args: [], flags: PRO_WORKSPACES_FLAGS } as const satisfies CommandSpec;
+
+export type ProLoginOptions = CommandOptions<typeof PRO_LOGIN>;
+export type ProLogoutOptions = CommandOptions<typeof PRO_LOGOUT>;
+export type ProRequestOptions = CommandOptions<typeof PRO_TOKEN>;
+export type ProWorkspacesOptions = CommandOptions<typeof PRO_WORKSPACES_LIST>;

@@ -7,7 +7,8 @@ import { UsageError } from '../../errors.js';
 import { printJson } from '../../output/json.js';
 import { printRecord, printTable } from '../../output/table.js';
 import type { Ctx } from '../context.js';
-import type { NoOptions, ProfileListOptions } from './spec.js';
+import type { NoArgs } from '../options.js';
+import type { NoOptions, ProfileListOptions, ProfileNameArgs, ProfileShowArgs } from './spec.js';
 
 function summary(name: string, p: StoredProfile, current: boolean) {
   return {
@@ -24,7 +25,7 @@ function summary(name: string, p: StoredProfile, current: boolean) {
   };
 }
 
-export async function list(_a: string[], opts: ProfileListOptions, ctx: Ctx): Promise<void> {
+export async function list(_a: NoArgs, opts: ProfileListOptions, ctx: Ctx): Promise<void> {
   const cfg = ctx.store().profiles.read();
   const rows = Object.entries(cfg.profiles)
     .sort(([a], [b]) => a.localeCompare(b))
@@ -41,8 +42,8 @@ export async function list(_a: string[], opts: ProfileListOptions, ctx: Ctx): Pr
   );
 }
 
-export async function use(args: string[], _opts: NoOptions, ctx: Ctx): Promise<void> {
-  const name = validateProfileName(args[0] ?? '');
+export async function use(args: ProfileNameArgs, _opts: NoOptions, ctx: Ctx): Promise<void> {
+  const name = validateProfileName(args.name);
   await ctx.store().profiles.update((cfg) => {
     if (!cfg.profiles[name]) throw unknownProfile(name, cfg);
     cfg.current = name;
@@ -50,10 +51,10 @@ export async function use(args: string[], _opts: NoOptions, ctx: Ctx): Promise<v
   ctx.warn(`Now using profile "${name}".`);
 }
 
-export async function show(args: string[], opts: ProfileListOptions, ctx: Ctx): Promise<void> {
+export async function show(args: ProfileShowArgs, opts: ProfileListOptions, ctx: Ctx): Promise<void> {
   const store = ctx.store();
   const cfg = store.profiles.read();
-  const name = args[0] ?? ctx.env.ZENML_API_PROFILE ?? cfg.current;
+  const name = args.name ?? ctx.env.ZENML_API_PROFILE ?? cfg.current;
   if (!name) throw new UsageError('no current profile: name one');
   validateProfileName(name);
   const p = cfg.profiles[name];
@@ -101,8 +102,8 @@ export async function show(args: string[], opts: ProfileListOptions, ctx: Ctx): 
   ]);
 }
 
-export async function remove(args: string[], _opts: NoOptions, ctx: Ctx): Promise<void> {
-  const name = validateProfileName(args[0] ?? '');
+export async function remove(args: ProfileNameArgs, _opts: NoOptions, ctx: Ctx): Promise<void> {
+  const name = validateProfileName(args.name);
   const store = ctx.store();
   const cfg = store.profiles.read();
   const p = cfg.profiles[name];

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Ctx } from '../context.js';
-import { examples, lazy, registerFlags } from '../options.js';
-import { SA_ACTIVATE_FLAGS, SA_CREATE_FLAGS, SA_DELETE_FLAGS, SA_DESCRIBE_FLAGS, SA_LIST_FLAGS } from './spec.js';
+import { defineCommand, examples } from '../options.js';
+import { SA_ACTIVATE, SA_CREATE, SA_DEACTIVATE, SA_DELETE, SA_DESCRIBE, SA_LIST } from './spec.js';
 
 const work = () => import('./run.js');
 
@@ -16,15 +16,12 @@ export function register(program: Command, ctx: Ctx): void {
     'zenml-api service-account delete ci-bot --yes',
   ]);
 
-  const create = group
-    .command('create')
+  const create = defineCommand(group, SA_CREATE, ctx, async () => (await work()).create)
     .summary('create a service account with an API key, and print the key once (or store it with --login)')
     .description(
       'create a service account and an API key named "default" for it; the key is printed once on stdout ' +
         '(only the key and a newline), written to --output-file, or stored in a profile with --login',
-    )
-    .argument('<name>', 'the new account\'s name');
-  registerFlags(create, SA_CREATE_FLAGS);
+    );
   examples(create, [
     'zenml-api service-account create ci-bot --description "nightly pipelines" > ci-bot.key',
     'zenml-api service-account create ci-bot --output-file ci-bot.key',
@@ -33,38 +30,27 @@ export function register(program: Command, ctx: Ctx): void {
     'zenml-api service-account create ci-bot --no-api-key',
     'zenml-api service-account create ci-bot --json | jq -r .api_key.body.key',
   ]);
-  create.action(lazy(ctx, async () => ({ run: (await work()).create })));
 
-  const list = group.command('list').alias('ls').description('list the service accounts (all pages)');
-  registerFlags(list, SA_LIST_FLAGS);
+  const list = defineCommand(group, SA_LIST, ctx, async () => (await work()).list)
+    .alias('ls')
+    .description('list the service accounts (all pages)');
   examples(list, ['zenml-api service-account list', 'zenml-api service-account list --json | jq -r ".[].name"']);
-  list.action(lazy(ctx, async () => ({ run: (await work()).list })));
 
-  const describe = group.command('describe').description('show one service account').argument('<name-or-id>');
-  registerFlags(describe, SA_DESCRIBE_FLAGS);
+  const describe = defineCommand(group, SA_DESCRIBE, ctx, async () => (await work()).describe).description('show one service account');
   examples(describe, ['zenml-api service-account describe ci-bot', 'zenml-api service-account describe 6999f049-922f-441b-9636-3e291a8c8be9 --json']);
-  describe.action(lazy(ctx, async () => ({ run: (await work()).describe })));
 
-  const activate = group.command('activate').description('activate a service account: its API keys can log in again').argument('<name-or-id>');
-  registerFlags(activate, SA_ACTIVATE_FLAGS);
+  const activate = defineCommand(group, SA_ACTIVATE, ctx, async () => (await work()).activate).description(
+    'activate a service account: its API keys can log in again',
+  );
   examples(activate, ['zenml-api service-account activate ci-bot']);
-  activate.action(lazy(ctx, async () => ({ run: (await work()).activate })));
 
-  const deactivate = group
-    .command('deactivate')
+  const deactivate = defineCommand(group, SA_DEACTIVATE, ctx, async () => (await work()).deactivate)
     .summary('deactivate a service account: its tokens and keys are rejected at once')
-    .description('deactivate a service account: its tokens and API keys are rejected at once, until it is activated again')
-    .argument('<name-or-id>');
-  registerFlags(deactivate, SA_ACTIVATE_FLAGS);
+    .description('deactivate a service account: its tokens and API keys are rejected at once, until it is activated again');
   examples(deactivate, ['zenml-api service-account deactivate ci-bot']);
-  deactivate.action(lazy(ctx, async () => ({ run: (await work()).deactivate })));
 
-  const del = group
-    .command('delete')
+  const del = defineCommand(group, SA_DELETE, ctx, async () => (await work()).remove)
     .alias('rm')
-    .description('delete a service account and all its API keys; asks first on a terminal, needs --yes otherwise')
-    .argument('<name-or-id>');
-  registerFlags(del, SA_DELETE_FLAGS);
+    .description('delete a service account and all its API keys; asks first on a terminal, needs --yes otherwise');
   examples(del, ['zenml-api service-account delete ci-bot', 'zenml-api service-account delete ci-bot --yes']);
-  del.action(lazy(ctx, async () => ({ run: (await work()).remove })));
 }

@@ -5,7 +5,8 @@ import { UsageError } from '../../errors.js';
 import { printJson } from '../../output/json.js';
 import { printRecord, printTable } from '../../output/table.js';
 import type { CommonOptions, Ctx } from '../context.js';
-import type { SaCreateOptions, SaDeleteOptions, SaRequestOptions } from './spec.js';
+import type { NoArgs } from '../options.js';
+import type { SaArgs, SaCreateArgs, SaCreateOptions, SaDeleteOptions, SaRequestOptions } from './spec.js';
 import {
   confirmOrDecline,
   keySink,
@@ -25,8 +26,7 @@ export const DEFAULT_KEY_NAME = 'default';
 
 type CreateOptions = SaCreateOptions;
 
-export async function create(args: string[], opts: CreateOptions, ctx: Ctx): Promise<void> {
-  const name = args[0]!;
+export async function create({ name }: SaCreateArgs, opts: CreateOptions, ctx: Ctx): Promise<void> {
   if (name.trim() === '') throw new UsageError('the service account name is empty');
   const withKey = opts.apiKey !== false;
   if (!withKey && (opts.login || opts.outputFile !== undefined || opts.force)) {
@@ -143,7 +143,7 @@ export async function create(args: string[], opts: CreateOptions, ctx: Ctx): Pro
   }
 }
 
-export async function list(_args: string[], opts: SaRequestOptions, ctx: Ctx): Promise<void> {
+export async function list(_args: NoArgs, opts: SaRequestOptions, ctx: Ctx): Promise<void> {
   await withAccounts(ctx, opts, async ({ accounts }) => {
     const all = await accounts.listServiceAccounts();
     if (opts.json) return printJson(ctx.io, all);
@@ -155,17 +155,17 @@ export async function list(_args: string[], opts: SaRequestOptions, ctx: Ctx): P
   });
 }
 
-export async function describe(args: string[], opts: SaRequestOptions, ctx: Ctx): Promise<void> {
+export async function describe(args: SaArgs, opts: SaRequestOptions, ctx: Ctx): Promise<void> {
   await withAccounts(ctx, opts, async ({ accounts }) => {
-    const sa = await accounts.getServiceAccount(args[0]!);
+    const sa = await accounts.getServiceAccount(args.nameOrId);
     if (opts.json) return printJson(ctx.io, sa);
     await printRecord(ctx.io, saRecord(sa));
   });
 }
 
-async function setActive(args: string[], opts: SaRequestOptions, ctx: Ctx, active: boolean): Promise<void> {
+async function setActive(args: SaArgs, opts: SaRequestOptions, ctx: Ctx, active: boolean): Promise<void> {
   await withAccounts(ctx, opts, async ({ accounts }) => {
-    const sa = await accounts.updateServiceAccount(args[0]!, { active });
+    const sa = await accounts.updateServiceAccount(args.nameOrId, { active });
     if (opts.json) printJson(ctx.io, sa);
     ctx.warn(
       active
@@ -175,13 +175,12 @@ async function setActive(args: string[], opts: SaRequestOptions, ctx: Ctx, activ
   });
 }
 
-export const activate = (args: string[], opts: SaRequestOptions, ctx: Ctx) => setActive(args, opts, ctx, true);
-export const deactivate = (args: string[], opts: SaRequestOptions, ctx: Ctx) => setActive(args, opts, ctx, false);
+export const activate = (args: SaArgs, opts: SaRequestOptions, ctx: Ctx) => setActive(args, opts, ctx, true);
+export const deactivate = (args: SaArgs, opts: SaRequestOptions, ctx: Ctx) => setActive(args, opts, ctx, false);
 
 type DeleteOptions = SaDeleteOptions;
 
-export async function remove(args: string[], opts: DeleteOptions, ctx: Ctx): Promise<void> {
-  const nameOrId = args[0]!;
+export async function remove({ nameOrId }: SaArgs, opts: DeleteOptions, ctx: Ctx): Promise<void> {
   requireYesOrTerminal(ctx, opts.yes, `delete service account "${nameOrId}"`);
   await withAccounts(ctx, opts, async ({ session, accounts }) => {
     const sa = await accounts.getServiceAccount(nameOrId);

@@ -11,6 +11,7 @@ import { AuthError, isCliError } from '../../errors.js';
 import { printJson } from '../../output/json.js';
 import { printTable } from '../../output/table.js';
 import type { Ctx } from '../context.js';
+import type { NoArgs } from '../options.js';
 import type { StatusOptions } from './spec.js';
 
 type Options = StatusOptions;
@@ -66,7 +67,7 @@ async function tokenState(session: TokenSession, now: number): Promise<{ stored:
 
 const iso = (t: StoredToken | null) => (t?.expiresAt != null ? isoTime(t.expiresAt) : null);
 
-export async function run(_args: string[], opts: Options, ctx: Ctx): Promise<void> {
+export async function run(_args: NoArgs, opts: Options, ctx: Ctx): Promise<void> {
   const store = ctx.store();
   const cfg = store.profiles.read();
   const now = ctx.now();

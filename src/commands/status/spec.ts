@@ -1,5 +1,5 @@
-/** The flags of `status`, as data: index.ts registers them, run.ts gets their types. */
-import { jsonFlags, NETWORK_FLAGS, type FlagSpec, type OptionsOf } from '../options.js';
+/** `status` as data: index.ts registers them, run.ts gets their types. */
+import { jsonFlags, NETWORK_FLAGS, type CommandOptions, type CommandSpec, type FlagSpec } from '../options.js';
 
 export const STATUS_FLAGS = [
   { long: 'check', key: 'check', kind: 'bool', description: 'ask each server whether the credentials still work' },
@@ -7,4 +7,6 @@ export const STATUS_FLAGS = [
   ...NETWORK_FLAGS,
 ] as const satisfies readonly FlagSpec[];
 
-export type StatusOptions = OptionsOf<typeof STATUS_FLAGS>;
+export const STATUS_COMMAND = { name: 'status', args: [], flags: STATUS_FLAGS } as const satisfies CommandSpec;
+
+export type StatusOptions = CommandOptions<typeof STATUS_COMMAND>;

@@ -1,4 +1,5 @@
 import type { Ctx } from '../context.js';
+import type { NoArgs } from '../options.js';
 import type { TokenOptions } from './spec.js';
 import { connect, openSession } from '../session.js';
 import { formatToken } from './format.js';
@@ -6,7 +7,7 @@ import { expiresInSeconds, mintToken } from './mint.js';
 
 type Options = TokenOptions;
 
-export async function run(_args: string[], opts: Options, ctx: Ctx): Promise<void> {
+export async function run(_args: NoArgs, opts: Options, ctx: Ctx): Promise<void> {
   if (opts.expiresIn !== undefined) return mint(opts, ctx);
   const session = openSession(ctx, opts);
   const t = await session.validToken();

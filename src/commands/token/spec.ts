@@ -1,5 +1,5 @@
-/** The flags of `token`, as data: index.ts registers them, cli-args.ts parses them without commander. */
-import { jsonFlags, NETWORK_FLAGS, PROFILE_FLAG, type FlagSpec, type OptionsOf } from '../options.js';
+/** `token` as data: index.ts registers them, cli-args.ts parses them without commander. */
+import { jsonFlags, NETWORK_FLAGS, PROFILE_FLAG, type CommandOptions, type CommandSpec, type FlagSpec } from '../options.js';
 
 export const TOKEN_FLAGS = [
   { long: 'expires-in', arg: 'seconds', key: 'expiresIn', kind: 'value', description: 'mint a new short-lived token through /api/v1/api_token' },
@@ -8,4 +8,6 @@ export const TOKEN_FLAGS = [
   ...NETWORK_FLAGS,
 ] as const satisfies readonly FlagSpec[];
 
-export type TokenOptions = OptionsOf<typeof TOKEN_FLAGS>;
+export const TOKEN_COMMAND = { name: 'token', args: [], flags: TOKEN_FLAGS } as const satisfies CommandSpec;
+
+export type TokenOptions = CommandOptions<typeof TOKEN_COMMAND>;
