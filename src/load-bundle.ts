@@ -10,8 +10,9 @@
  * to hold the commands this user runs (at most MAX_WORDS of them); V8 itself refuses kept code
  * that does not match the bundle's source, flags or version, and then it is written afresh.
  *
- * Compiled code is code: the folder is the user's own (0700), the file 0600, written whole
- * (a temp file renamed into place). Any failure here only costs the compile it would have saved.
+ * Compiled code is code: it is read only from a folder that is the user's own and that no one
+ * else may write to; the folder is made 0700, the file 0600, written whole (a temp file renamed
+ * into place). Any failure here only costs the compile it would have saved.
  */
 declare const __ZENML_API_BUILD_ID__: string;
 
@@ -31,6 +32,20 @@ function cacheFolder(): string | null {
   const { join } = process.getBuiltinModule('node:path');
   const base = env.XDG_CACHE_HOME || join(homedir(), '.cache');
   return join(base, 'zenml-api', 'code');
+}
+
+/**
+ * Whether the folder is the user's own: a real folder (not a link), owned by this user, that no
+ * one else may write to. Kept code from anywhere else would be code someone else chose.
+ */
+function isOwnFolder(folder: string): boolean {
+  if (process.platform === 'win32') return true;
+  try {
+    const st = process.getBuiltinModule('node:fs').lstatSync(folder);
+    return st.isDirectory() && st.uid === process.getuid?.() && (st.mode & 0o022) === 0;
+  } catch {
+    return false;
+  }
 }
 
 /** The kept file: one line of JSON (its source, the command words it has seen), then V8's bytes. */
@@ -58,6 +73,7 @@ function writeKept(bundle: string, folder: string, file: string, kept: Kept): vo
   const fs = process.getBuiltinModule('node:fs');
   const { join } = process.getBuiltinModule('node:path');
   fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
+  if (!isOwnFolder(folder)) return;
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, Buffer.concat([Buffer.from(`${JSON.stringify({ source: kept.source, words: kept.words })}\n`), kept.data]), { mode: 0o600 });
   fs.renameSync(tmp, file);
@@ -82,7 +98,7 @@ export function loadBundle(name: 'cli' | 'fast', word: string): unknown {
   const code = readFileSync(file, 'utf8');
   const st = statSync(file);
   const source = `${st.size}:${st.mtimeMs}`;
-  const found = keptFile ? readKept(keptFile) : null;
+  const found = keptFile && isOwnFolder(folder) ? readKept(keptFile) : null;
   const kept = found?.source === source ? found : null;
 
   const script = new vm.Script(Module.wrap(code), { filename: file, ...(kept ? { cachedData: kept.data } : {}) });

@@ -4,7 +4,7 @@
  * a damaged or foreign file is replaced, nothing is written where the user said not to, and a
  * cache folder that cannot be written costs nothing but speed.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Sandbox } from '../support/cli.js';
@@ -94,6 +94,20 @@ describe('kept compiled code', () => {
     expect(keptFiles()).not.toContain(foreign);
     expect(keptFiles()).toHaveLength(1);
     expect(existsSync(join(folder(), 'unrelated.txt'))).toBe(true);
+  });
+
+  it.runIf(process.platform !== 'win32')('is neither read nor written in a folder others may write to', async () => {
+    mkdirSync(folder(), { recursive: true });
+    chmodSync(folder(), 0o777);
+    const planted = join(folder(), `cli-x-${process.version}-${process.arch}.v8`);
+    writeFileSync(planted, 'planted');
+    await ok(['profile', 'list']);
+    expect(keptFiles()).toEqual([`cli-x-${process.version}-${process.arch}.v8`]);
+    expect(readFileSync(planted, 'utf8')).toBe('planted');
+    chmodSync(folder(), 0o700);
+    await ok(['profile', 'list']);
+    expect(keptFiles()).toHaveLength(1);
+    expect(keptFiles()[0]).not.toContain('cli-x-');
   });
 
   it('is not written with ZENML_API_NO_CODE_CACHE=1', async () => {
