@@ -78,6 +78,8 @@ export interface RequestOptions {
   timeoutMs?: number;
   /** The most bytes of the answer to read (default MAX_BODY_BYTES). */
   maxBytes?: number;
+  /** Where an answer of announced length is read into (default: a new buffer; see BufferPool). */
+  allocate?: (size: number) => Buffer;
 }
 
 /** A successful answer whose body has not been read (HttpClient.requestStream). */
@@ -123,7 +125,7 @@ const joined = (chunks: Buffer[], size: number) => (chunks.length === 1 ? chunks
  * Reads a body whole, refusing more than `cap` bytes: by its Content-Length, else as it arrives.
  * `url` names the answer in the error (without its query).
  */
-export async function readBounded(body: Body, headers: HttpResponse['headers'], cap: number, url: URL): Promise<Buffer> {
+export async function readBounded(body: Body, headers: HttpResponse['headers'], cap: number, url: URL, allocate: (size: number) => Buffer = Buffer.allocUnsafe): Promise<Buffer> {
   const tooLarge = () => {
     // A body left unread would keep its connection (and the process) waiting; its destruction
     // may come back as an 'error' event, which is no news here.
@@ -136,7 +138,7 @@ export async function readBounded(body: Body, headers: HttpResponse['headers'], 
   if (Number.isSafeInteger(declared) && declared >= 0) {
     // One buffer of the announced size, not a list of chunks joined at the end: the chunks and
     // their join were alive at once, which set the peak memory of --paginate.
-    const out = Buffer.allocUnsafe(declared);
+    const out = allocate(declared);
     let at = 0;
     for await (const chunk of body) {
       if (at + chunk.length > declared) break; // the parser never delivers more than announced
@@ -301,7 +303,7 @@ export class HttpClient {
             this.log(`< ${status} ${method} ${url.href} (${Date.now() - t0} ms, streamed)`);
             return { status, headers: resHeaders, url: url.href, stream: this.guarded(head.chunks, it, release, failure) };
           }
-        } else body = await readBounded(res.body, resHeaders, maxBytes, url);
+        } else body = await readBounded(res.body, resHeaders, maxBytes, url, ro.allocate);
       } catch (e) {
         const f = failure(e);
         if (f instanceof CliError) throw f;

@@ -79,6 +79,8 @@ export interface PaginateOptions<R = PageLike> {
    */
   open?: (fetched: R) => unknown;
   concurrency: number;
+  /** Called once a page's items have been handed over (and printed): what it fetched is no longer used. */
+  release?: (fetched: R) => void;
   onItems: (items: unknown[], page: number) => Promise<void> | void;
   onProgress?: (pagesDone: number, totalPages: number) => void;
 }
@@ -108,8 +110,9 @@ export async function paginate<R = PageLike>(o: PaginateOptions<R>): Promise<voi
   for (let n = o.first.index + 1; n <= total; n++) {
     startMore();
     let page: unknown;
+    let fetched: R;
     try {
-      const fetched = await inflight.get(n)!;
+      fetched = await inflight.get(n)!;
       inflight.delete(n);
       page = o.open ? o.open(fetched) : fetched;
     } catch (e) {
@@ -120,6 +123,7 @@ export async function paginate<R = PageLike>(o: PaginateOptions<R>): Promise<voi
     const problem = pageProblem(page, n, total);
     if (problem) throw untrusted(n, problem);
     await o.onItems(page.items, n);
+    o.release?.(fetched);
     o.onProgress?.(n, total);
   }
 }

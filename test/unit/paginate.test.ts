@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isPage, MAX_PAGES, PageError, pageProblem, paginate, type PageLike } from '../../src/api/paginate.js';
 import { ApiError, UsageError } from '../../src/errors.js';
+import { BufferPool } from '../../src/api/buffer-pool.js';
 
 const page = (index: number, total_pages: number, items: unknown[]): PageLike => ({ index, total_pages, total: 0, items });
 const items = (n: number) => [`p${n}-a`, `p${n}-b`];
@@ -219,6 +220,50 @@ describe('paginate', () => {
         },
       }),
     ).rejects.toBe(boom);
+  });
+});
+
+describe('release', () => {
+  it('hands back what each later page fetched, once, after its items were delivered, in order', async () => {
+    const { fetchPage } = fakeFetcher(5, (n) => (6 - n) * 3);
+    const log: string[] = [];
+    await paginate({
+      first: page(1, 5, items(1)),
+      concurrency: 3,
+      fetchPage,
+      onItems: async (its, n) => {
+        await delay(2);
+        log.push(`items ${n} ${its.length}`);
+      },
+      release: (fetched) => log.push(`release ${fetched.index}`),
+    });
+    expect(log).toEqual(['items 1 2', 'items 2 2', 'release 2', 'items 3 2', 'release 3', 'items 4 2', 'release 4', 'items 5 2', 'release 5']);
+  });
+});
+
+describe('BufferPool', () => {
+  it('gives the same memory back for the next body of about the same size', () => {
+    const pool = new BufferPool(2);
+    const a = pool.take(215_070);
+    expect(a.length).toBe(215_070);
+    pool.give(a);
+    const b = pool.take(217_072);
+    expect(b.length).toBe(217_072);
+    expect(b.buffer).toBe(a.buffer);
+  });
+
+  it('keeps at most `keep` buffers, takes the smallest that fits, and ignores buffers it did not make', () => {
+    const pool = new BufferPool(2);
+    const [x, y, z] = [pool.take(10), pool.take(200_000), pool.take(10)];
+    pool.give(y);
+    pool.give(x);
+    pool.give(z); // over the limit: dropped
+    pool.give(Buffer.alloc(10)); // not the pool's
+    pool.give(x); // already back
+    expect(pool.take(5).buffer).toBe(x.buffer);
+    expect(pool.take(5).buffer).toBe(y.buffer);
+    const fresh = pool.take(5);
+    expect([x.buffer, y.buffer, z.buffer]).not.toContain(fresh.buffer);
   });
 });
 

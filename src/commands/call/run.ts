@@ -1,5 +1,6 @@
 import type { HttpClient, HttpResponse, StreamedResponse } from '../../api/http.js';
 import { apiErrorFrom, MAX_BODY_BYTES, readBounded } from '../../api/http.js';
+import { BufferPool } from '../../api/buffer-pool.js';
 import { openPage } from '../../api/page-scan.js';
 import { DEFAULT_CONCURRENCY, isPage, paginate } from '../../api/paginate.js';
 import { UsageError } from '../../errors.js';
@@ -236,12 +237,15 @@ async function runPaginate(
   const progress = ctx.io.stderrIsTTY && !opts.silent;
   if (!opts.jsonl && !opts.silent) await write(ctx, '[');
   const askedPage = query.find(([k]) => k === 'page')?.[1];
+  // The pages in flight, the one being printed and one more: the bodies of every page after that.
+  const bodies = new BufferPool(concurrency + 2);
   await paginate({
     first: value,
     firstAsked: askedPage === undefined ? 1 : Number(askedPage),
     concurrency,
     // Opened only when printed: pages that arrive early wait as bytes (see paginate.ts).
-    fetchPage: (n) => client.request({ path, query: [...baseQuery, ['page', String(n)]], headers }),
+    fetchPage: (n) => client.request({ path, query: [...baseQuery, ['page', String(n)]], headers, allocate: bodies.take }),
+    release: (r) => bodies.give(r.body),
     open: (r) => (pretty ? r.json<unknown>() : openPage(r.body, () => r.json<unknown>())),
     onItems: async (items) => {
       if (opts.silent) return;
