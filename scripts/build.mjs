@@ -105,6 +105,17 @@ const rootHelp = execFileSync(process.execPath, ['dist.next/cli.cjs', '--help'],
   env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ZENML_API_CONFIG_DIR: '/nonexistent' },
 });
 
+// The program's top-level commands, as its completion lists them: the launcher keys the kept
+// compiled code by command (src/load-bundle.ts) and must never record anything else a user typed.
+const commands = execFileSync(process.execPath, ['dist.next/cli.cjs', '__complete', ''], {
+  encoding: 'utf8',
+  env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ZENML_API_CONFIG_DIR: '/nonexistent' },
+})
+  .split('\n')
+  .map((line) => line.split('\t')[0])
+  .filter((name) => /^[a-z][a-z-]*$/.test(name));
+if (!commands.includes('login') || !commands.includes('call')) throw new Error(`build: the program's commands were not found (${commands.join(', ')})`);
+
 // The token path, then the launcher, each one small CommonJS file. main.cjs requires the others by
 // their file names at run time, and keeps V8's compiled code of them under an identity of their
 // exact bytes (src/load-bundle.ts: V8's own check compares only the length of the source).
@@ -115,14 +126,19 @@ await build({
   metafile: false,
   entryPoints: { main: 'src/main.ts' },
   outdir: 'dist.next',
-  define: { ...importMeta, __ZENML_API_VERSION__: version, __ZENML_API_ROOT_HELP__: JSON.stringify(rootHelp), __ZENML_API_BUILD_ID__: JSON.stringify(buildId) },
+  define: { ...importMeta, __ZENML_API_VERSION__: version, __ZENML_API_ROOT_HELP__: JSON.stringify(rootHelp), __ZENML_API_BUILD_ID__: JSON.stringify(buildId), __ZENML_API_COMMANDS__: JSON.stringify(commands) },
 });
 // The launcher runs the bundles in a vm.Script, which has no ES module loader behind it; an
 // import() of a Node module would also start that loader for nothing (process.getBuiltinModule
 // does the same synchronously).
+// It also reads them as Latin-1, which is faster than UTF-8 and the same for ASCII: esbuild escapes
+// what is not ASCII in code, but not in comments it keeps.
 for (const f of ['main', 'fast', 'cli']) {
-  const m = /\bimport\(\s*["'`][^"'`]*["'`]\s*\)/.exec(readFileSync(`dist.next/${f}.cjs`, 'utf8'));
+  const text = readFileSync(`dist.next/${f}.cjs`, 'utf8');
+  const m = /\bimport\(\s*["'`][^"'`]*["'`]\s*\)/.exec(text);
   if (m) throw new Error(`build: dist/${f}.cjs has ${m[0]}: use process.getBuiltinModule() for Node modules, or a vendor bundle`);
+  const wide = /[^\x00-\x7f]/.exec(text);
+  if (wide) throw new Error(`build: dist/${f}.cjs is not ASCII near ${JSON.stringify(text.slice(Math.max(0, wide.index - 40), wide.index + 10))}; write the comment in ASCII`);
 }
 
 rmSync(old, { recursive: true, force: true });

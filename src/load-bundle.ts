@@ -6,8 +6,9 @@
  * level of the bundle, and V8 compiles every function lazily, on its first call; a command
  * spends more time compiling the functions it calls than the bundle's top level. The code
  * V8 gives back after a command has run (vm.Script#createCachedData) holds those functions too.
- * The file is written again when a command runs that the kept code has not seen yet, so it comes
- * to hold the commands this user runs (at most MAX_WORDS of them); V8 itself refuses kept code
+ * The file is written again when a command runs that the kept code has not seen yet (by its name
+ * only: main.ts passes a top-level command's name or nothing, never other words a user typed), so
+ * it comes to hold the commands this user runs; V8 itself refuses kept code
  * that does not match the bundle's source, flags or version, and then it is written afresh.
  *
  * Compiled code is code: it is read only from a folder that is the user's own and that no one
@@ -15,8 +16,6 @@
  * into place). Any failure here only costs the compile it would have saved.
  */
 declare const __ZENML_API_BUILD_ID__: string;
-
-const MAX_WORDS = 32;
 
 interface Kept {
   /** The bundle file it was made from, as size and modification time: a bundle edited in place is compiled afresh. */
@@ -28,9 +27,9 @@ interface Kept {
 function cacheFolder(): string | null {
   const env = process.env;
   if (env.ZENML_API_NO_CODE_CACHE === '1') return null;
-  const { homedir } = process.getBuiltinModule('node:os');
   const { join } = process.getBuiltinModule('node:path');
-  const base = env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  // HOME first: node:os is one more module to load, for the same answer.
+  const base = env.XDG_CACHE_HOME || join(env.HOME || process.getBuiltinModule('node:os').homedir(), '.cache');
   return join(base, 'zenml-api', 'code');
 }
 
@@ -75,8 +74,12 @@ function writeKept(bundle: string, folder: string, file: string, kept: Kept): vo
   fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
   if (!isOwnFolder(folder)) return;
   const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, Buffer.concat([Buffer.from(`${JSON.stringify({ source: kept.source, words: kept.words })}\n`), kept.data]), { mode: 0o600 });
-  fs.renameSync(tmp, file);
+  try {
+    fs.writeFileSync(tmp, Buffer.concat([Buffer.from(`${JSON.stringify({ source: kept.source, words: kept.words })}\n`), kept.data]), { mode: 0o600 });
+    fs.renameSync(tmp, file);
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
   // Code kept for other builds of the tool (any Node version) is of no further use.
   for (const name of fs.readdirSync(folder)) {
     if (name.startsWith(`${bundle}-`) && !name.startsWith(`${bundle}-${__ZENML_API_BUILD_ID__}-`)) fs.rmSync(join(folder, name), { force: true });
@@ -85,7 +88,8 @@ function writeKept(bundle: string, folder: string, file: string, kept: Kept): vo
 
 /**
  * Runs the bundle `name` (beside this file) as a CommonJS module and returns its exports.
- * `word`: the command being run, which decides whether the kept code is worth writing again.
+ * `word`: the command being run (a name the program defines, or ''), which decides whether the
+ * kept code is worth writing again.
  */
 export function loadBundle(name: 'cli' | 'fast', word: string): unknown {
   const { readFileSync, statSync } = process.getBuiltinModule('node:fs');
@@ -95,7 +99,8 @@ export function loadBundle(name: 'cli' | 'fast', word: string): unknown {
   const file = join(__dirname, `${name}.cjs`);
   const folder = cacheFolder();
   const keptFile = folder && join(folder, `${name}-${__ZENML_API_BUILD_ID__}-${process.version}-${process.arch}.v8`);
-  const code = readFileSync(file, 'utf8');
+  // ASCII (the build checks it), where Latin-1 reads the same text faster than UTF-8.
+  const code = readFileSync(file, 'latin1');
   const st = statSync(file);
   const source = `${st.size}:${st.mtimeMs}`;
   const found = keptFile && isOwnFolder(folder) ? readKept(keptFile) : null;
@@ -103,7 +108,7 @@ export function loadBundle(name: 'cli' | 'fast', word: string): unknown {
 
   const script = new vm.Script(Module.wrap(code), { filename: file, ...(kept ? { cachedData: kept.data } : {}) });
   const usable = kept !== null && !script.cachedDataRejected;
-  if (keptFile && folder && (!usable || (!kept.words.includes(word) && kept.words.length < MAX_WORDS))) {
+  if (keptFile && folder && (!usable || !kept.words.includes(word))) {
     const words = usable ? [...kept.words, word] : [word];
     process.once('exit', () => {
       try {

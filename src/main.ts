@@ -14,6 +14,8 @@ import { fdIsTTY, writeFd } from './output/io.js';
 
 /** The root help as the program renders it at 80 columns, put in by the build (scripts/build.mjs). */
 declare const __ZENML_API_ROOT_HELP__: string;
+/** The program's top-level commands, put in by the build from its completion. */
+declare const __ZENML_API_COMMANDS__: readonly string[];
 
 export function start(argv: string[]): void {
   const normalized = normalizeArgs(argv.slice(2));
@@ -37,5 +39,7 @@ export function start(argv: string[]): void {
 }
 
 function full(args: string[]): void {
-  loadBundle('cli', args[0] ?? '');
+  // The kept compiled code remembers which commands it has seen: by name, never other words.
+  const command = args[0] !== undefined && __ZENML_API_COMMANDS__.includes(args[0]) ? args[0] : '';
+  loadBundle('cli', command);
 }

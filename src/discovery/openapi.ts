@@ -137,7 +137,7 @@ export class Resolver {
     this.doc = doc;
   }
 
-  /** The value a local `#/…` pointer names; undefined for remote or broken refs. */
+  /** The value a local `#/...` pointer names; undefined for remote or broken refs. */
   pointer(ref: string): Json | undefined {
     if (!ref.startsWith('#')) return undefined;
     if (ref === '#' || ref === '#/') return this.doc;

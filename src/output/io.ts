@@ -15,7 +15,11 @@ export interface Io {
   color: boolean;
   /** Colour on stderr. */
   colorErr: boolean;
-  out(text: string): void;
+  /**
+   * Writes to stdout. A promise means the output is backed up (a slow pipe): await it before
+   * writing more, as call does with a streamed body; text output may ignore it.
+   */
+  out(data: string | Uint8Array): void | Promise<void>;
   /** One line to stderr (a newline is added). */
   err(line: string): void;
 }
@@ -36,26 +40,30 @@ export function colorWanted(tty: boolean, env: Record<string, string | undefined
  * Writes straight to a file descriptor while nothing has asked for the stream. Creating
  * process.stdout for a pipe (`$(zenml-api token)`) loads node:net and the stream machinery, which
  * costs a short command more than its own code; Node writes to pipes, files and terminals
- * synchronously on Linux anyway, so the bytes and their order are the same. A descriptor someone
- * made non-blocking (EAGAIN) gets the rest through the stream; a reader that went away (EPIPE,
- * `| head -c0`) ends the output quietly.
+ * synchronously on Linux anyway, so the bytes and their order are the same. Returns what is left
+ * when the descriptor cannot take it this way (one someone made non-blocking: EAGAIN), for the
+ * stream to write; a reader that went away (EPIPE, `| head -c0`) ends the output quietly.
  */
-export function writeFd(fd: 1 | 2, text: string, onClosed: () => void = () => undefined): Promise<void> {
-  const bytes = Buffer.from(text, 'utf8');
+function writeSyncFd(fd: 1 | 2, data: string | Uint8Array, onClosed: () => void): Uint8Array | null {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   let done = 0;
   try {
     while (done < bytes.length) done += writeSync(fd, bytes, done);
-    return Promise.resolve();
+    return null;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EPIPE') {
-      onClosed();
-      return Promise.resolve();
-    }
-    const stream = fd === 1 ? process.stdout : process.stderr;
-    return new Promise((resolve) => {
-      stream.write(bytes.subarray(done), () => resolve());
-    });
+    if ((e as NodeJS.ErrnoException).code !== 'EPIPE') return bytes.subarray(done);
+    onClosed();
+    return null;
   }
+}
+
+/** writeSyncFd, the rest (if any) through the stream; resolves once all is written. */
+export function writeFd(fd: 1 | 2, text: string, onClosed: () => void = () => undefined): Promise<void> {
+  const rest = writeSyncFd(fd, text, onClosed);
+  if (!rest) return Promise.resolve();
+  return new Promise((resolve) => {
+    (fd === 1 ? process.stdout : process.stderr).write(rest, () => resolve());
+  });
 }
 
 /**
@@ -102,9 +110,14 @@ export function processIo(env: Record<string, string | undefined> = process.env,
   const outTTY = once(() => fdIsTTY(1));
   const errTTY = once(() => fdIsTTY(2));
   const inTTY = once(() => fdIsTTY(0));
-  const write = (fd: 1 | 2, text: string) => {
-    if (opened[fd]) stream(fd).write(text);
-    else void writeFd(fd, text, fd === 1 ? stdoutClosed : undefined);
+  const write = (fd: 1 | 2, data: string | Uint8Array): Promise<void> | undefined => {
+    let rest: string | Uint8Array | null = data;
+    // Once the stream exists (or the descriptor would block), everything goes through it, in order.
+    if (!opened[fd]) rest = writeSyncFd(fd, data, fd === 1 ? stdoutClosed : () => undefined);
+    if (rest === null) return undefined;
+    const s = stream(fd);
+    if (s.write(rest)) return undefined;
+    return new Promise((resolve) => s.once('drain', () => resolve()));
   };
   return {
     get stdout() {
@@ -134,9 +147,9 @@ export function processIo(env: Record<string, string | undefined> = process.env,
     get colorErr() {
       return colorWanted(errTTY(), env, noColorFlag);
     },
-    out: (text) => write(1, text),
+    out: (data) => write(1, data),
     // Every stderr line may carry server text (names, error details, URLs): never raw controls.
-    err: (line) => write(2, `${terminalSafe(line, { keepNewlines: true })}\n`),
+    err: (line) => void write(2, `${terminalSafe(line, { keepNewlines: true })}\n`),
   };
 }
 

@@ -110,6 +110,15 @@ describe('kept compiled code', () => {
     expect(keptFiles()[0]).not.toContain('cli-x-');
   });
 
+  it('records command names only, never other words a user typed', async () => {
+    await box.run(['no-such-command-word']);
+    const [file] = keptFiles();
+    expect(header(file!)).toEqual(['']);
+    expect(readFileSync(join(folder(), file!)).includes('no-such-command-word')).toBe(false);
+    await ok(['profile', 'list']);
+    expect(header(file!)).toEqual(['', 'profile']);
+  });
+
   it('is not written with ZENML_API_NO_CODE_CACHE=1', async () => {
     await ok(['profile', 'list'], { ZENML_API_NO_CODE_CACHE: '1' });
     expect(existsSync(join(cache, 'zenml-api'))).toBe(false);

@@ -38,7 +38,7 @@ function fakeCtx(env: Record<string, string>): { ctx: Ctx; out: string[]; err: s
     stdinIsTTY: false,
     color: false,
     colorErr: false,
-    out: (t) => void out.push(t),
+    out: (t) => void out.push(String(t)),
     err: (l) => void err.push(l),
   };
   return { ctx: makeCtx(io, env, new AbortController().signal), out, err };

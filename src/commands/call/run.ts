@@ -80,10 +80,9 @@ async function headerBlock(res: Pick<HttpResponse, 'status' | 'headers'>): Promi
   return `${lines.join('\n')}\n\n`;
 }
 
-/** Writes, waiting for the stream to drain when it is full (keeps --paginate's memory flat). */
+/** Writes, waiting when the output is backed up (keeps the memory of a long answer flat). */
 function write(ctx: Ctx, chunk: string | Buffer): Promise<void> | void {
-  const ok = ctx.io.stdout.write(chunk);
-  if (!ok) return new Promise((resolve) => ctx.io.stdout.once('drain', () => resolve()));
+  return ctx.io.out(chunk);
 }
 
 function isJsonResponse(res: Pick<HttpResponse, 'headers'>): boolean {
