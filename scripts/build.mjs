@@ -2,7 +2,8 @@
 // that run it as a process:
 //
 //   dist/main.cjs           what bin/zenml-api.js runs: answers `--version` and `--help`, and
-//                           requires one of the two below
+//                           loads one of the two below (src/load-bundle.ts: as a vm.Script, with
+//                           V8's compiled code kept between runs)
 //   dist/fast.cjs           `token` with a valid stored token
 //   dist/cli.cjs            everything else: our code and the small dependencies
 //   dist/vendor/<name>.cjs  the large dependencies, each require()d only by the code that uses it:

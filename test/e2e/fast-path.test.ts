@@ -77,7 +77,25 @@ describe.each([
     }
   });
 
-  it.runIf(!opts.keychain)('`--version`, `--help` and `help exit-codes` are answered by the launcher alone', async () => {
+  it.runIf(!opts.keychain)('the probe sees them when a command does load them (current-user)', async () => {
+    const r = await runProbed(box, ['current-user', '--json']);
+    expect(r.exitCode).toBe(0);
+    const seen = heavy(r.loaded).join('\n');
+    expect(seen).toMatch(/dist[\\/]cli\.cjs/);
+    expect(seen).toMatch(/^NativeModule http$/m);
+  });
+});
+
+/** What the other commands load, with the file store (the keychain changes none of it). */
+describe('the launcher and the full CLI', () => {
+  let box: Sandbox;
+  beforeAll(async () => {
+    box = new Sandbox();
+    expect((await box.run(['login', server.url, '--api-key', '-'], { input: key })).exitCode).toBe(0);
+  });
+  afterAll(() => box.cleanup());
+
+  it('`--version`, `--help` and `help exit-codes` are answered by the launcher alone', async () => {
     for (const args of [['--version'], ['--help'], ['help', 'exit-codes']]) {
       const r = await runProbed(box, args);
       expect(r.exitCode).toBe(0);
@@ -85,13 +103,13 @@ describe.each([
     }
   });
 
-  it.runIf(!opts.keychain)('a command other than token never loads the token path', async () => {
+  it('a command other than token never loads the token path', async () => {
     const r = await runProbed(box, ['status']);
     expect(r.exitCode).toBe(0);
     expect(r.loaded.files.filter((f) => /[\\/]dist[\\/]fast\.cjs$/.test(f))).toEqual([]);
   });
 
-  it.runIf(!opts.keychain)('a request over plain http loads neither TLS nor node:crypto, nor fs/promises (current-user, call)', async () => {
+  it('a request over plain http loads neither TLS nor node:crypto, nor fs/promises (current-user, call)', async () => {
     for (const args of [['current-user', '--json'], ['call', 'current-user']]) {
       const r = await runProbed(box, args);
       expect(r.exitCode).toBe(0);
@@ -99,18 +117,10 @@ describe.each([
     }
   });
 
-  it.runIf(!opts.keychain)('`status` on a pipe creates no stream for its output (no node:net)', async () => {
+  it('`status` on a pipe creates no stream for its output (no node:net)', async () => {
     const r = await runProbed(box, ['status']);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain(server.url);
     expect(r.loaded.builtins.filter((m) => /^NativeModule (net|stream|tty)$/.test(m))).toEqual([]);
-  });
-
-  it.runIf(!opts.keychain)('the probe sees them when a command does load them (current-user)', async () => {
-    const r = await runProbed(box, ['current-user', '--json']);
-    expect(r.exitCode).toBe(0);
-    const seen = heavy(r.loaded).join('\n');
-    expect(seen).toMatch(/dist[\\/]cli\.cjs/);
-    expect(seen).toMatch(/^NativeModule http$/m);
   });
 });
