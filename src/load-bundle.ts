@@ -15,6 +15,8 @@
  * else may write to; the folder is made 0700, the file 0600, written whole (a temp file renamed
  * into place). Any failure here only costs the compile it would have saved.
  */
+import { homeDir } from './auth/paths.js';
+
 declare const __ZENML_API_BUILD_ID__: string;
 
 interface Kept {
@@ -28,8 +30,7 @@ function cacheFolder(): string | null {
   const env = process.env;
   if (env.ZENML_API_NO_CODE_CACHE === '1') return null;
   const { join } = process.getBuiltinModule('node:path');
-  // HOME first: node:os is one more module to load, for the same answer.
-  const base = env.XDG_CACHE_HOME || join(env.HOME || process.getBuiltinModule('node:os').homedir(), '.cache');
+  const base = env.XDG_CACHE_HOME || join(homeDir(env), '.cache');
   return join(base, 'zenml-api', 'code');
 }
 
@@ -94,7 +95,6 @@ function writeKept(bundle: string, folder: string, file: string, kept: Kept): vo
 export function loadBundle(name: 'cli' | 'fast', word: string): unknown {
   const { readFileSync, statSync } = process.getBuiltinModule('node:fs');
   const { join, dirname } = process.getBuiltinModule('node:path');
-  const Module = process.getBuiltinModule('node:module');
   const vm = process.getBuiltinModule('node:vm');
   const file = join(__dirname, `${name}.cjs`);
   const folder = cacheFolder();
@@ -106,7 +106,10 @@ export function loadBundle(name: 'cli' | 'fast', word: string): unknown {
   const found = keptFile && isOwnFolder(folder) ? readKept(keptFile) : null;
   const kept = found?.source === source ? found : null;
 
-  const script = new vm.Script(Module.wrap(code), { filename: file, ...(kept ? { cachedData: kept.data } : {}) });
+  // The wrapper require() gives a module (Module.wrap: not taken from node:module, which on
+  // Node 20 loads the ES module loader with it).
+  const wrapped = `(function (exports, require, module, __filename, __dirname) { ${code}\n});`;
+  const script = new vm.Script(wrapped, { filename: file, ...(kept ? { cachedData: kept.data } : {}) });
   const usable = kept !== null && !script.cachedDataRejected;
   if (keptFile && folder && (!usable || !kept.words.includes(word))) {
     const words = usable ? [...kept.words, word] : [word];
@@ -118,12 +121,14 @@ export function loadBundle(name: 'cli' | 'fast', word: string): unknown {
       }
     });
   }
-  // In require's cache like any module, so that a require() of the same file finds this one.
-  const mod = new Module(file);
+  // A module like any other, in require's cache, so that a require() of the same file finds this
+  // one; it resolves what it requires as this launcher does, from the same folder.
+  const Module = module.constructor as new (id: string, parent?: NodeJS.Module) => NodeJS.Module;
+  const mod = new Module(file, module);
   mod.filename = file;
   require.cache[file] = mod;
   const fn = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: unknown, filename: string, dirname: string) => void;
-  fn.call(mod.exports, mod.exports, Module.createRequire(file), mod, file, dirname(file));
+  fn.call(mod.exports, mod.exports, require, mod, file, dirname(file));
   mod.loaded = true;
   return mod.exports;
 }

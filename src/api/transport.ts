@@ -108,10 +108,15 @@ export function buildTransport(tls: TlsOptions | undefined): Transport {
       const via = await agentFor(url);
       return new Promise((resolve, reject) => {
         const send = url.protocol === 'https:' ? nodeHttps().request : nodeHttp().request;
-        const req = send(url, { method: r.method, headers: r.headers, agent: via, signal: r.signal, ...tlsOpts }, (res) =>
+        const req = send(url, { method: r.method, headers: r.headers, agent: via, ...tlsOpts }, (res) =>
           resolve({ statusCode: res.statusCode ?? 0, headers: res.headers, body: res }),
         );
         req.on('error', reject);
+        // The signal ends the request and its answer, body included. Not node:http's `signal`
+        // option, which loads the stream module's abort machinery into every request for this.
+        const abort = () => req.destroy(Object.assign(new Error('The operation was aborted'), { name: 'AbortError', code: 'ABORT_ERR' }));
+        if (r.signal.aborted) abort();
+        else r.signal.addEventListener('abort', abort, { once: true });
         req.end(r.body ?? undefined);
       });
     },

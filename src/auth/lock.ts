@@ -7,7 +7,6 @@
  * "break" lock so that two waiters never both break it and both believe they hold it.
  */
 import { linkSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { StoreError } from '../errors.js';
 import { tempPathFor } from './fsutil.js';
 
@@ -25,7 +24,9 @@ export interface LockOptions {
  */
 export const GARBLED_STALE_MS = 2_000;
 
-const HOST = hostname();
+/** This machine's name, asked when a lock is first taken or judged (not at start-up: node:os). */
+let host: string | undefined;
+const thisHost = () => (host ??= process.getBuiltinModule('node:os').hostname());
 
 const code = (e: unknown) => (e as NodeJS.ErrnoException).code;
 const cannot = (path: string, e: unknown) => new StoreError(`cannot create lock ${path}: ${code(e) ?? String(e)}`);
@@ -33,7 +34,7 @@ const cannot = (path: string, e: unknown) => new StoreError(`cannot create lock 
 /** File systems without hard links (some network and FAT mounts) answer link() with these. */
 const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
 
-function tryCreate(path: string, content = `${process.pid}\n${HOST}\n${Date.now()}\n`): boolean {
+function tryCreate(path: string, content = `${process.pid}\n${thisHost()}\n${Date.now()}\n`): boolean {
   const tmp = tempPathFor(path);
   try {
     writeFileSync(tmp, content, { mode: 0o600, flag: 'wx' });
@@ -110,7 +111,7 @@ function isStale(owner: Owner, staleMs: number): boolean {
   const age = Date.now() - owner.mtimeMs;
   if (age > staleMs) return true;
   if (!owner.named) return age > GARBLED_STALE_MS;
-  return owner.named.host === HOST && !alive(owner.named.pid);
+  return owner.named.host === thisHost() && !alive(owner.named.pid);
 }
 
 const sameLock = (a: Owner, b: Owner) => a.raw === b.raw && a.mtimeMs === b.mtimeMs;
@@ -151,7 +152,7 @@ export async function acquireLock(path: string, opts: LockOptions = {}): Promise
   const deadline = Date.now() + timeoutMs;
   let wait = 5;
   for (;;) {
-    const mine = `${process.pid}\n${HOST}\n${Date.now()}\n${Math.random().toString(36).slice(2)}\n`;
+    const mine = `${process.pid}\n${thisHost()}\n${Date.now()}\n${Math.random().toString(36).slice(2)}\n`;
     if (tryCreate(path, mine)) {
       let released = false;
       return () => {
