@@ -12,9 +12,11 @@
  * that does not match the bundle's source, flags or version, and then it is written afresh.
  *
  * Compiled code is code: it is read only from a folder that is the user's own and that no one
- * else may write to; the folder is made 0700, the file 0600, written whole (a temp file renamed
- * into place). Any failure here only costs the compile it would have saved.
+ * else may write to; the folder is made 0700, the file 0600, written whole (fsutil's
+ * writeFileAtomic, which also clears temp files a killed process left). Any failure here only
+ * costs the compile it would have saved.
  */
+import { writeFileAtomic } from './auth/fsutil.js';
 import { homeDir } from './auth/paths.js';
 
 declare const __ZENML_API_BUILD_ID__: string;
@@ -74,13 +76,7 @@ function writeKept(bundle: string, folder: string, file: string, kept: Kept): vo
   const { join } = process.getBuiltinModule('node:path');
   fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
   if (!isOwnFolder(folder)) return;
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    fs.writeFileSync(tmp, Buffer.concat([Buffer.from(`${JSON.stringify({ source: kept.source, words: kept.words })}\n`), kept.data]), { mode: 0o600 });
-    fs.renameSync(tmp, file);
-  } finally {
-    fs.rmSync(tmp, { force: true });
-  }
+  writeFileAtomic(file, Buffer.concat([Buffer.from(`${JSON.stringify({ source: kept.source, words: kept.words })}\n`), kept.data]));
   // Code kept for other builds of the tool (any Node version) is of no further use.
   for (const name of fs.readdirSync(folder)) {
     if (name.startsWith(`${bundle}-`) && !name.startsWith(`${bundle}-${__ZENML_API_BUILD_ID__}-`)) fs.rmSync(join(folder, name), { force: true });

@@ -74,14 +74,14 @@ export function removeStaleTemps(dir: string, now = Date.now()): void {
  * fsync the folder. Readers see the old content or the new, never a mix. Temp files that a killed
  * process left in the folder are removed on the way.
  */
-export function writeFileAtomic(path: string, data: string, mode = 0o600): void {
+export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o600): void {
   const dir = dirname(path);
   removeStaleTemps(dir);
   const tmp = tempPathFor(path);
   let fd: number | undefined;
   try {
     fd = openSync(tmp, 'wx', mode);
-    writeSync(fd, data);
+    writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;

@@ -59,11 +59,7 @@ function writeSyncFd(fd: 1 | 2, data: string | Uint8Array, onClosed: () => void)
 
 /** writeSyncFd, the rest (if any) through the stream; resolves once all is written. */
 export function writeFd(fd: 1 | 2, text: string, onClosed: () => void = () => undefined): Promise<void> {
-  const rest = writeSyncFd(fd, text, onClosed);
-  if (!rest) return Promise.resolve();
-  return new Promise((resolve) => {
-    (fd === 1 ? process.stdout : process.stderr).write(rest, () => resolve());
-  });
+  return new Promise((resolve) => void put(fd, text, onClosed, resolve));
 }
 
 /**
@@ -79,7 +75,7 @@ export function fdIsTTY(fd: 0 | 1 | 2): boolean {
   return (fd === 0 ? process.stdin : fd === 1 ? process.stdout : process.stderr).isTTY === true;
 }
 
-/** Which of process.stdout/stderr this process has created (through processIo). */
+/** Which of process.stdout/stderr this process has created (stream()): from then on all goes through it. */
 const opened = { 1: false, 2: false };
 
 // `| head` closes stdout early: end quietly, with the exit code of a command that succeeded.
@@ -97,10 +93,23 @@ function stream(fd: 1 | 2): NodeJS.WriteStream {
 }
 
 /**
+ * The descriptor first (writeSyncFd); what it cannot take, and everything once the stream exists,
+ * through the stream, so that the order holds where streams are asynchronous. `done` is called
+ * once all is written; false means the stream is backed up (wait for 'drain').
+ */
+function put(fd: 1 | 2, data: string | Uint8Array, onClosed: () => void, done?: () => void): boolean {
+  const rest = opened[fd] ? data : writeSyncFd(fd, data, onClosed);
+  if (rest === null) {
+    done?.();
+    return true;
+  }
+  return stream(fd).write(rest, done);
+}
+
+/**
  * What a command writes, through the descriptors until a command asks for the stream itself
- * (call's streamed bodies, prompts); from then on through the stream, so that the order holds
- * where streams are asynchronous. Every property is computed when first read: a command that
- * never asks about stdin never creates process.stdin.
+ * (call's paginated output, prompts), then through the stream (put). Every property is computed
+ * when first read: a command that never asks about stdin never creates process.stdin.
  */
 export function processIo(env: Record<string, string | undefined> = process.env, noColorFlag = false): Io {
   const once = <T>(f: () => T) => {
@@ -111,13 +120,8 @@ export function processIo(env: Record<string, string | undefined> = process.env,
   const errTTY = once(() => fdIsTTY(2));
   const inTTY = once(() => fdIsTTY(0));
   const write = (fd: 1 | 2, data: string | Uint8Array): Promise<void> | undefined => {
-    let rest: string | Uint8Array | null = data;
-    // Once the stream exists (or the descriptor would block), everything goes through it, in order.
-    if (!opened[fd]) rest = writeSyncFd(fd, data, fd === 1 ? stdoutClosed : () => undefined);
-    if (rest === null) return undefined;
-    const s = stream(fd);
-    if (s.write(rest)) return undefined;
-    return new Promise((resolve) => s.once('drain', () => resolve()));
+    if (put(fd, data, fd === 1 ? stdoutClosed : () => undefined)) return undefined;
+    return new Promise((resolve) => stream(fd).once('drain', () => resolve()));
   };
   return {
     get stdout() {
