@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startProStandin, startStandin, type ProStandin, type Standin } from '../support/standin/index.js';
+import { startProStandin, startProWorkspace, startStandin, type ProStandin, type Standin } from '../support/standin/index.js';
 import { leaked, Sandbox } from '../support/cli.js';
 
 let proA: ProStandin;
@@ -25,14 +25,7 @@ let canaryHits = 0;
 
 beforeAll(async () => {
   [proA, proB, server] = await Promise.all([startProStandin(), startProStandin(), startStandin({ version: '0.9x', tokenLifetimeSeconds: 3600 })]);
-  workspace = await startStandin({
-    version: '0.9x',
-    authScheme: 'EXTERNAL',
-    deploymentType: 'cloud',
-    tokenLifetimeSeconds: 3600,
-    proApi: { url: proA.url, verifyToken: (t) => proA.verifyToken(t) },
-  });
-  proA.addWorkspace({ name: 'ws', serverUrl: workspace.url, status: 'available' });
+  workspace = await startProWorkspace(proA, 'ws');
   server.createServiceAccount('bot');
   key = server.createApiKey('bot', 'k').key;
   canary = createServer((req, res) => {

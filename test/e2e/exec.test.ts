@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { execa } from 'execa';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startProStandin, startStandin, type ProStandin, type Standin } from '../support/standin/index.js';
+import { startProStandin, startProWorkspace, startStandin, type ProStandin, type Standin } from '../support/standin/index.js';
 import { BIN, leaked, Sandbox, type CliResult } from '../support/cli.js';
 
 /** The child: prints its environment as JSON. */
@@ -315,14 +315,7 @@ describe('exec --pro', () => {
 
   beforeAll(async () => {
     pro = await startProStandin();
-    workspace = await startStandin({
-      version: '0.9x',
-      authScheme: 'EXTERNAL',
-      deploymentType: 'cloud',
-      tokenLifetimeSeconds: 3600,
-      proApi: { url: pro.url, verifyToken: (t) => pro.verifyToken(t) },
-    });
-    pro.addWorkspace({ name: 'my-workspace', serverUrl: workspace.url, status: 'available' });
+    workspace = await startProWorkspace(pro, 'my-workspace');
     proKey = pro.createApiKey({ user: pro.users.serviceAccount.id });
     box = new Sandbox();
     const env = { ZENML_PRO_API_URL: pro.url };

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startProStandin, startStandin, type ProStandin, type Standin } from '../support/standin/index.js';
+import { startProStandin, startProWorkspace, startStandin, type ProStandin, type Standin } from '../support/standin/index.js';
 import { leaked, Sandbox } from '../support/cli.js';
 
 let pro: ProStandin;
@@ -13,14 +13,7 @@ let ossKey: string;
 
 beforeAll(async () => {
   pro = await startProStandin();
-  workspace = await startStandin({
-    version: '0.9x',
-    authScheme: 'EXTERNAL',
-    deploymentType: 'cloud',
-    tokenLifetimeSeconds: 3600,
-    proApi: { url: pro.url, verifyToken: (t) => pro.verifyToken(t) },
-  });
-  pro.addWorkspace({ name: 'my-workspace', serverUrl: workspace.url, status: 'available' });
+  workspace = await startProWorkspace(pro, 'my-workspace');
   pro.addWorkspace({ name: 'sleeping', serverUrl: null, status: 'deactivated' });
   oss = await startStandin({ version: '0.58' });
   oss.createServiceAccount('oss-sa');

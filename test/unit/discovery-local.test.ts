@@ -2,7 +2,6 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cacheDir, cachedEntry, readCachedDocument, readCachedIndex, safeVersion, writeCachedIndex } from '../../src/discovery/cache.js';
 import { callHints } from '../../src/discovery/hints.js';
@@ -10,8 +9,7 @@ import { buildIndex, parseDocument, type ApiIndex, type Operation } from '../../
 import { complete, formatCandidates, pathCandidates, type CompletionSources } from '../../src/commands/completion/complete.js';
 import { script } from '../../src/commands/completion/scripts.js';
 import { browserCommand } from '../../src/commands/docs/run.js';
-import { makeCtx, type Ctx } from '../../src/commands/context.js';
-import type { Io } from '../../src/output/io.js';
+import { fakeCtx } from '../support/fake-ctx.js';
 import { buildProgram } from '../../src/program.js';
 
 const FIXTURE = join(import.meta.dirname, '../fixtures/openapi/zenml-0.58.0.json');
@@ -25,24 +23,6 @@ beforeAll(() => {
     fetchedAt: '2026-01-01T00:00:00.000Z',
   });
 });
-
-function fakeCtx(env: Record<string, string>): { ctx: Ctx; out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = {
-    stdout: new PassThrough(),
-    stderr: new PassThrough(),
-    stdin: new PassThrough(),
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-    stdinIsTTY: false,
-    color: false,
-    colorErr: false,
-    out: (t) => void out.push(String(t)),
-    err: (l) => void err.push(l),
-  };
-  return { ctx: makeCtx(io, env, new AbortController().signal), out, err };
-}
 
 let dir: string;
 beforeEach(() => {

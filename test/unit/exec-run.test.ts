@@ -3,32 +3,13 @@
  * becomes exec's exit status. The real process, signals included, is in test/e2e/exec.test.ts.
  */
 import { EventEmitter } from 'node:events';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { makeCtx } from '../../src/commands/context.js';
 import { childEnvironment, verifySslValue, WITHHELD, type Handoff } from '../../src/commands/exec/handoff.js';
 import { FORWARDED, inForegroundGroup, run, type Child, type ExecDeps } from '../../src/commands/exec/run.js';
 import { ChildExited, CommandNotRunnable, ExitCode } from '../../src/errors.js';
-import type { Io } from '../../src/output/io.js';
+import { fakeCtx } from '../support/fake-ctx.js';
 
 const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln';
-
-function fakeCtx(env: Record<string, string>) {
-  const err: string[] = [];
-  const io: Io = {
-    stdout: new PassThrough(),
-    stderr: new PassThrough(),
-    stdin: new PassThrough(),
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-    stdinIsTTY: false,
-    color: false,
-    colorErr: false,
-    out: () => undefined,
-    err: (l) => void err.push(l),
-  };
-  return { ctx: makeCtx(io, env, new AbortController().signal), err };
-}
 
 class FakeChild extends EventEmitter implements Child {
   killed: NodeJS.Signals[] = [];

@@ -21,3 +21,22 @@ export {
   type WorkspaceStatus,
 } from './pro.js';
 export { decodeJwtPayload, signJwt } from './jwt.js';
+
+import { startStandin, type Standin } from './zenml.js';
+import type { ProStandin } from './pro.js';
+
+/**
+ * A ZenML Pro workspace: a 0.9x cloud server with EXTERNAL auth whose tokens `pro` verifies,
+ * listed by `pro` as an available workspace called `name`; its tokens last an hour.
+ */
+export async function startProWorkspace(pro: ProStandin, name: string): Promise<Standin> {
+  const workspace = await startStandin({
+    version: '0.9x',
+    authScheme: 'EXTERNAL',
+    deploymentType: 'cloud',
+    tokenLifetimeSeconds: 3600,
+    proApi: { url: pro.url, verifyToken: (t) => pro.verifyToken(t) },
+  });
+  pro.addWorkspace({ name, serverUrl: workspace.url, status: 'available' });
+  return workspace;
+}
